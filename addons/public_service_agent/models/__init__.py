@@ -1,0 +1,3 @@
+from . import res_partner
+from . import psa_pilot_phase
+from . import psa_agent

@@ -1,0 +1,204 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class PsaAgent(models.Model):
+    """A post office or shop that files dossiers for citizens.
+
+    Lifecycle::
+
+        draft -> training -> ready -> active <-> suspended
+                                         \\          |
+                                          +-> closed <+
+
+    Every transition is checked in ``write()``; becoming active goes through
+    ``_check_activation_gate()``, which ``agent_training`` extends.
+    """
+
+    _name = "psa.agent"
+    _description = "Public Service Agent"
+    _inherits = {"res.partner": "partner_id"}
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "code, id"
+    _rec_names_search = ["code", "name"]
+
+    STATE_TRANSITIONS = {
+        "draft": {"training"},
+        "training": {"draft", "ready"},
+        "ready": {"training", "active"},
+        "active": {"suspended", "closed"},
+        "suspended": {"active", "closed"},
+        "closed": set(),
+    }
+    STATES_NEEDING_REASON = {"suspended", "closed"}
+
+    partner_id = fields.Many2one(
+        "res.partner", required=True, ondelete="restrict", auto_join=True, index=True
+    )
+    code = fields.Char(readonly=True, copy=False, default="/", index=True, tracking=True)
+    operator_id = fields.Many2one(
+        "res.partner",
+        required=True,
+        index=True,
+        tracking=True,
+        domain=[("is_psa_operator", "=", True)],
+    )
+    pilot_phase_id = fields.Many2one("psa.pilot.phase", index=True, tracking=True)
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Opening Hours",
+        default=lambda self: self.env.company.resource_calendar_id,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("training", "Training"),
+            ("ready", "Ready"),
+            ("active", "Active"),
+            ("suspended", "Suspended"),
+            ("closed", "Closed"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    state_reason = fields.Text(
+        string="Reason", tracking=True, copy=False, help="Why the agent was suspended or closed."
+    )
+    date_opened = fields.Date(readonly=True, copy=False, tracking=True)
+    staff_user_ids = fields.Many2many(
+        "res.users", compute="_compute_staff_user_ids", string="Staff"
+    )
+    staff_count = fields.Integer(compute="_compute_staff_user_ids")
+
+    _sql_constraints = [
+        ("code_uniq", "unique(code)", "The agent code must be unique."),
+    ]
+
+    def _compute_staff_user_ids(self):
+        users = self.env["res.users"].search(
+            [("partner_id.parent_id", "in", self.partner_id.ids), ("share", "=", True)]
+        )
+        for agent in self:
+            agent.staff_user_ids = users.filtered(
+                lambda u, agent=agent: u.partner_id.parent_id == agent.partner_id
+            )
+            agent.staff_count = len(agent.staff_user_ids)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals.setdefault("is_company", True)
+            if vals.get("code", "/") == "/":
+                vals["code"] = self.env["ir.sequence"].next_by_code("psa.agent") or "/"
+        requested = [vals.pop("state", "draft") for vals in vals_list]
+        agents = super().create(vals_list)
+        # A record never starts past draft: imports walk the same checked path as buttons.
+        for agent, state in zip(agents, requested, strict=True):
+            if state != "draft":
+                agent._walk_to_state(state)
+        return agents
+
+    def _walk_to_state(self, target):
+        path = {
+            "training": ["training"],
+            "ready": ["training", "ready"],
+            "active": ["training", "ready", "active"],
+        }.get(target)
+        if not path:
+            raise ValidationError(
+                self.env._("A new agent cannot start in state %(state)s.", state=target)
+            )
+        for step in path:
+            self.write({"state": step})
+
+    def write(self, vals):
+        if "state" in vals:
+            self._check_state_change(vals["state"], vals.get("state_reason"))
+            if vals["state"] == "active":
+                vals.setdefault("date_opened", fields.Date.context_today(self))
+                vals.setdefault("state_reason", False)
+        return super().write(vals)
+
+    def _check_state_change(self, new_state, reason):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for agent in self:
+            if agent.state == new_state:
+                continue
+            if new_state not in self.STATE_TRANSITIONS[agent.state]:
+                raise ValidationError(
+                    self.env._(
+                        "Agent %(agent)s cannot go from %(old)s to %(new)s.",
+                        agent=agent.display_name,
+                        old=labels[agent.state],
+                        new=labels[new_state],
+                    )
+                )
+            if new_state in self.STATES_NEEDING_REASON and not (reason or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Give a reason to set agent %(agent)s to %(new)s.",
+                        agent=agent.display_name,
+                        new=labels[new_state],
+                    )
+                )
+            if new_state == "active":
+                missing = agent._get_activation_blockers()
+                if missing:
+                    raise ValidationError(
+                        self.env._(
+                            "Agent %(agent)s cannot open yet:\n%(missing)s",
+                            agent=agent.display_name,
+                            missing="\n".join(f"- {m}" for m in missing),
+                        )
+                    )
+
+    def _get_activation_blockers(self):
+        """Reasons this agent may not open; empty when it may. Extended by agent_training."""
+        self.ensure_one()
+        blockers = []
+        if not self.operator_id:
+            blockers.append(self.env._("No operator is set."))
+        return blockers
+
+    @api.depends("code", "name")
+    def _compute_display_name(self):
+        for agent in self:
+            agent.display_name = (
+                f"[{agent.code}] {agent.name}" if agent.code and agent.code != "/" else agent.name
+            )
+
+    def action_start_training(self):
+        self.write({"state": "training"})
+
+    def action_back_to_draft(self):
+        self.write({"state": "draft"})
+
+    def action_mark_ready(self):
+        self.write({"state": "ready"})
+
+    def action_activate(self):
+        self.write({"state": "active"})
+
+    def action_open_reason_wizard(self):
+        target = self.env.context.get("target_state")
+        if target not in self.STATES_NEEDING_REASON:
+            raise UserError(self.env._("Unknown target state."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "psa.agent.state.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_agent_ids": self.ids, "default_target_state": target},
+        }
+
+    @api.model
+    def _demo_open_phase(self, phase_id):
+        phase = self.env["psa.pilot.phase"].browse(phase_id)
+        agents = phase.agent_ids.filtered(lambda a: a.state == "draft")
+        agents.write({"state": "training"})
+        agents.write({"state": "ready"})
+        agents.write({"state": "active", "date_opened": phase.date_open})

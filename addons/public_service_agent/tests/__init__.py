@@ -1,0 +1,3 @@
+from . import test_psa_agent
+from . import test_psa_access
+from . import test_psa_tour

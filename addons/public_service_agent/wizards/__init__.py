@@ -1,0 +1,1 @@
+from . import psa_agent_state_wizard

@@ -1,0 +1,42 @@
+# Sourced by the other tools: paths and helpers shared by `make run`, `make test` and `make lint`.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ODOO_SRC="${ODOO_SRC:-$HOME/.cache/odoo-src/18.0}"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+PGDIR="$ROOT/.pg"
+PG_PRIVATE_PORT="${PSA_PG_PORT:-5499}"
+DATA_DIR="$ROOT/.data"
+ADDONS="public_service_agent,agent_training,postal_delivery,subsidy"
+DEMO_DB="${PSA_DEMO_DB:-psa_demo}"
+TEST_DB="${PSA_TEST_DB:-psa_test}"
+HTTP_PORT="${PSA_HTTP_PORT:-8069}"
+
+say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+addons_path() {
+    # The official tarball and the Windows build keep every addon in odoo/addons; a git checkout adds addons/.
+    local p="$ODOO_SRC/odoo/addons"
+    [ -d "$ODOO_SRC/addons" ] && p="$ODOO_SRC/addons,$p"
+    echo "$ROOT/addons,$p"
+}
+
+# odoo.conf with this clone's absolute paths and the database server chosen by prepare.sh.
+render_conf() {
+    [ -f "$ROOT/.pg-env" ] && source "$ROOT/.pg-env"
+    mkdir -p "$DATA_DIR"
+    CONF="$DATA_DIR/odoo.local.conf"
+    sed -e "s|^addons_path = .*|addons_path = $(addons_path)|" \
+        -e "s|^data_dir = .*|data_dir = $DATA_DIR|" \
+        -e "s|^db_host = .*|db_host = $PGHOST|" \
+        -e "s|^db_port = .*|db_port = $PGPORT|" \
+        -e "s|^db_user = .*|db_user = $PGUSER|" \
+        -e "s|^http_port = .*|http_port = $HTTP_PORT|" \
+        "$ROOT/odoo.conf" > "$CONF.tmp" && mv "$CONF.tmp" "$CONF"
+    export PGHOST PGPORT PGUSER
+}
+
+odoo_bin() { "$PY" "$ODOO_SRC/odoo-bin" -c "$CONF" "$@"; }
+
+db_exists() { psql -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$1'" 2>/dev/null | grep -q 1; }

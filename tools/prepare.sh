@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Prepare everything both commands need; idempotent, and a no-op in seconds when nothing changed.
+#   tools/prepare.sh [--tests]    --tests also brings Chromium for browser tours
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+WANT_TESTS=0; [ "${1:-}" = "--tests" ] && WANT_TESTS=1
+
+pip_install() {
+    # pip.conf here lists local indexes that may be absent; their warnings are noise.
+    "$PY" -m pip install -q --disable-pip-version-check "$@" 2>&1 | { grep -v "^WARNING: Location" || true; }
+    return "${PIPESTATUS[0]}"
+}
+
+apt_install() {
+    # Debian packages, only when missing; as root on a Debian-like machine, otherwise a one-line hint.
+    local missing=()
+    for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "Installing Debian packages: ${missing[*]}"
+        if [ ! -f /var/lib/apt/periodic/psa-updated ] || ! apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+            apt-get update -qq >/dev/null && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/psa-updated
+            DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null \
+                || die "could not install ${missing[*]} with apt-get"
+        fi
+    else
+        die "missing system packages: ${missing[*]}. Install them (e.g. sudo apt-get install ${missing[*]}) and run again."
+    fi
+}
+
+# 1. Odoo source
+if [ ! -f "$ODOO_SRC/odoo-bin" ] || [ ! -d "$ODOO_SRC/odoo/addons/base" ]; then
+    url="https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz"
+    if [ "${PSA_DOWNLOAD_ODOO:-1}" = 1 ] && command -v curl >/dev/null \
+        && curl -fsI --max-time 10 "$url" >/dev/null 2>&1; then
+        say "Downloading the official Odoo 18.0 Community release into $ODOO_SRC"
+        mkdir -p "$ODOO_SRC"
+        curl -fL --max-time 1800 "$url" | tar -xz -C "$ODOO_SRC" --strip-components=1 \
+            || die "download of Odoo 18.0 failed; put the source in $ODOO_SRC (a folder holding odoo/ and odoo-bin) or set ODOO_SRC"
+    else
+        die "Odoo 18.0 source not found in $ODOO_SRC. Put the Odoo 18.0 Community source there (a folder holding odoo/ and odoo-bin), or set ODOO_SRC to where it is."
+    fi
+fi
+
+# 2. System packages: PostgreSQL server, wkhtmltopdf for QWeb PDFs, Chromium for tours.
+PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
+[ -x "$PG_BIN/initdb" ] || { apt_install postgresql; PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"; }
+command -v wkhtmltopdf >/dev/null || apt_install wkhtmltopdf
+command -v psql >/dev/null || apt_install postgresql-client
+if [ "$WANT_TESTS" = 1 ]; then
+    command -v chromium >/dev/null || command -v google-chrome >/dev/null || apt_install chromium
+fi
+# Fonts with Vietnamese glyphs for the PDFs and screenshots
+fc-list 2>/dev/null | grep -qi "dejavu" || apt_install fonts-dejavu-core
+
+# 3. Python virtual environment with the pins
+PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+    || die "Python 3.11 is required (found $("$PYTHON" --version 2>&1)); set PYTHON=/path/to/python3.11"
+stamp="$(cat "$ROOT/requirements.txt" "$ROOT/requirements-oca.txt" | sha1sum | cut -c1-16)-$ODOO_SRC"
+if [ ! -x "$PY" ] || [ "$(cat "$VENV/.psa-stamp" 2>/dev/null)" != "$stamp" ]; then
+    say "Preparing the Python environment in .venv"
+    [ -x "$PY" ] || "$PYTHON" -m venv "$VENV"
+    pip_install 'setuptools<82' wheel || die "pip failed"
+    pip_install -r "$ROOT/requirements.txt" || die "pip could not install requirements.txt"
+    pip_install --no-deps -r "$ROOT/requirements-oca.txt" || die "pip could not install requirements-oca.txt"
+    # Odoo is imported from its source folder; OCA addons extend the odoo.addons namespace.
+    echo "$ODOO_SRC" > "$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/odoo-src.pth"
+    echo "$stamp" > "$VENV/.psa-stamp"
+fi
+
+# 4. PostgreSQL: the caller's server if PGHOST/PGPORT answer, else the private cluster in .pg/
+if [ -n "${PGHOST:-}${PGPORT:-}" ] && pg_isready -q -h "${PGHOST:-localhost}" -p "${PGPORT:-5432}" 2>/dev/null; then
+    echo "export PGHOST='${PGHOST:-localhost}' PGPORT='${PGPORT:-5432}' PGUSER='${PGUSER:-odoo}'" > "$ROOT/.pg-env"
+else
+    mkdir -p "$PGDIR/run"
+    if [ ! -f "$PGDIR/data/PG_VERSION" ]; then
+        say "Creating the private PostgreSQL cluster in .pg/"
+        rm -rf "$PGDIR/data"; mkdir -p "$PGDIR/data"
+        initdb_cmd=("$PG_BIN/initdb" -D "$PGDIR/data" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8)
+        if [ "$(id -u)" = 0 ]; then
+            # initdb refuses root: the cluster belongs to the postgres OS user.
+            id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
+            chown -R postgres: "$PGDIR"
+            d="$PGDIR"; while [ "$d" != / ]; do chmod o+x "$d" 2>/dev/null || true; d="$(dirname "$d")"; done
+            runuser -u postgres -- "${initdb_cmd[@]}" >/dev/null
+        else
+            "${initdb_cmd[@]}" >/dev/null
+        fi
+    fi
+    if ! pg_isready -q -h "$PGDIR/run" -p "$PG_PRIVATE_PORT" 2>/dev/null; then
+        ctl=("$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60
+             -o "-k $PGDIR/run -c listen_addresses= -p $PG_PRIVATE_PORT -c max_connections=200 -c shared_buffers=512MB -c fsync=${PSA_PG_FSYNC:-on}" start)
+        if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "${ctl[@]}" >/dev/null; else "${ctl[@]}" >/dev/null; fi \
+            || die "PostgreSQL did not start; see .pg/server.log"
+    fi
+    echo "export PGHOST='$PGDIR/run' PGPORT='$PG_PRIVATE_PORT' PGUSER='odoo'" > "$ROOT/.pg-env"
+fi

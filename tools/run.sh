@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `make run`: the demo database (created once, kept across restarts), served on 127.0.0.1.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bash "$ROOT/tools/prepare.sh"
+render_conf
+if ! db_exists "$DEMO_DB"; then
+    say "Creating the demo database '$DEMO_DB' (all four addons, demo data, Vietnamese); this takes a few minutes"
+    mkdir -p "$ROOT/.logs"
+    if ! odoo_bin -d "$DEMO_DB" -i "$ADDONS" --load-language=vi_VN --stop-after-init \
+        --no-http --log-level=warn > "$ROOT/.logs/demo-install.log" 2>&1; then
+        tail -n 30 "$ROOT/.logs/demo-install.log" >&2
+        psql -d postgres -qc "DROP DATABASE IF EXISTS \"$DEMO_DB\"" >/dev/null 2>&1 || true
+        die "creating the demo database failed; full log in .logs/demo-install.log"
+    fi
+fi
+say "Serving Odoo on http://127.0.0.1:$HTTP_PORT (logins in README.md); Ctrl-C stops it"
+exec "$PY" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" "$@"

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# `make test`: lint, a fresh test database, every addon's Odoo tests, then tests/ with pytest-odoo.
+# Ends with one line `N passed, M failed`; exits non-zero when M > 0 or N == 0.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+set +e
+pg_was_up=0
+[ -f "$ROOT/.pg-env" ] && (source "$ROOT/.pg-env"; pg_isready -q -h "$PGHOST" -p "$PGPORT") && pg_was_up=1
+bash "$ROOT/tools/prepare.sh" --tests || exit 2
+render_conf
+set +e
+TEST_HTTP_PORT="${PSA_TEST_HTTP_PORT:-8269}"
+mkdir -p "$ROOT/.logs"
+LOG="$ROOT/.logs/test-$(date +%Y%m%d-%H%M%S).log"
+ln -sfn "$(basename "$LOG")" "$ROOT/.logs/test-latest.log"
+stop_private_pg() {
+    # Leave the machine as we found it: a cluster this run started is stopped again.
+    if [ "$pg_was_up" = 0 ] && [ "$PGHOST" = "$PGDIR/run" ]; then
+        if [ "$(id -u)" = 0 ]; then runuser -u postgres -- pg_ctl -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1
+        else pg_ctl -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1; fi
+    fi
+}
+trap stop_private_pg EXIT
+passed=0; failed=0
+note() { printf '%s\n' "$*" | tee -a "$LOG" >&2; }
+
+# 1. Lint counts as one check.
+say "Lint"
+if bash "$ROOT/tools/lint.sh" >> "$LOG" 2>&1; then passed=$((passed + 1)); else failed=$((failed + 1)); note "lint: FAILED (see log)"; fi
+
+# 2. A template with Odoo's own dependencies, cached by source, pins and module list.
+BASE_MODULES="base,web,mail,portal,resource,phone_validation,survey,account,queue_job,report_xlsx"
+key="$(printf '%s|%s|%s' "$BASE_MODULES" "$(cat "$VENV/.psa-stamp")" "$(sha1sum "$ODOO_SRC/odoo/release.py")" | sha1sum | cut -c1-10)"
+TEMPLATE="psa_tmpl_$key"
+if ! db_exists "$TEMPLATE"; then
+    say "Building the cached template database $TEMPLATE (once per change of Odoo or pins)"
+    for old in $(psql -d postgres -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'psa_tmpl_%'"); do
+        dropdb --if-exists "$old"; rm -rf "$DATA_DIR/filestore/$old"
+    done
+    if ! odoo_bin -d "$TEMPLATE" -i "$BASE_MODULES" --stop-after-init --no-http --log-level=warn >> "$LOG" 2>&1; then
+        dropdb --if-exists "$TEMPLATE"; note "building the template database failed (see $LOG)"
+        echo "0 passed, $((failed + 1)) failed"; exit 1
+    fi
+fi
+say "Fresh test database $TEST_DB"
+dropdb --if-exists "$TEST_DB" 2>/dev/null
+for _ in 1 2 3 4 5; do createdb -T "$TEMPLATE" "$TEST_DB" 2>/dev/null && break; sleep 3; done
+db_exists "$TEST_DB" || { note "could not create $TEST_DB"; echo "0 passed, $((failed + 1)) failed"; exit 1; }
+rm -rf "$DATA_DIR/filestore/$TEST_DB"
+[ -d "$DATA_DIR/filestore/$TEMPLATE" ] && cp -a "$DATA_DIR/filestore/$TEMPLATE" "$DATA_DIR/filestore/$TEST_DB"
+
+# 3. Odoo's runner: install our addons (with their demo data) and run their tests.
+TAGS="${PSA_TEST_TAGS:-/public_service_agent,/agent_training,/postal_delivery,/subsidy}"
+say "Odoo tests ($TAGS); log: $LOG"
+odoo_bin -d "$TEST_DB" -i "$ADDONS" --test-tags "$TAGS" --stop-after-init \
+    --http-interface=127.0.0.1 --http-port="$TEST_HTTP_PORT" --log-level=test >> "$LOG" 2>&1
+odoo_rc=$?
+read -r o_failed o_errors o_run < <(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$LOG" | tail -1 \
+    | sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests/\1 \2 \3/')
+o_failed=${o_failed:-0}; o_errors=${o_errors:-0}; o_run=${o_run:-0}
+o_skipped=$(grep -cE ' odoo\.addons\.[A-Za-z0-9_.]+: skipped ' "$LOG")
+if grep -qE 'Chrome executable not found|websocket-client module is not installed' "$LOG"; then
+    note "browser tours were skipped: Chromium or websocket-client is missing"; o_skipped=$((o_skipped > 0 ? o_skipped : 1))
+fi
+# A skipped test is a test that did not prove anything: count it as failed.
+passed=$((passed + o_run - o_failed - o_errors - o_skipped))
+failed=$((failed + o_failed + o_errors + o_skipped))
+if [ "$odoo_rc" != 0 ] && [ $((o_failed + o_errors)) = 0 ]; then
+    failed=$((failed + 1)); note "odoo-bin exited with $odoo_rc (install error?)"
+fi
+if [ "$o_run" = 0 ]; then failed=$((failed + 1)); note "odoo-bin ran no test"; fi
+grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$LOG" | grep -v 'odoo_tests' | head -20 >&2
+note "Odoo tests: $((o_run - o_failed - o_errors - o_skipped)) passed, $o_failed failed, $o_errors errors, $o_skipped skipped"
+
+# 4. Cross-module scenarios with pytest-odoo on the same database (installs nothing).
+say "pytest tests/ on $TEST_DB"
+JUNIT="$ROOT/.logs/pytest.xml"; rm -f "$JUNIT"
+"$PY" -m pytest "$ROOT/tests" -p no:cacheprovider --odoo-config="$CONF" --odoo-database="$TEST_DB" \
+    --odoo-http --junitxml="$JUNIT" -q >> "$LOG" 2>&1
+py_rc=$?
+read -r p_run p_failed p_errors p_skipped < <("$PY" - "$JUNIT" <<'PYEOF'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except Exception:
+    print(0, 0, 1, 0); sys.exit()
+suites = [root] if root.tag == "testsuite" else list(root)
+t = lambda k: sum(int(s.get(k, 0)) for s in suites)
+print(t("tests"), t("failures"), t("errors"), t("skipped"))
+PYEOF
+)
+passed=$((passed + p_run - p_failed - p_errors - p_skipped))
+failed=$((failed + p_failed + p_errors + p_skipped))
+if [ "$py_rc" != 0 ] && [ $((p_failed + p_errors)) = 0 ]; then failed=$((failed + 1)); note "pytest exited with $py_rc"; fi
+note "pytest: $((p_run - p_failed - p_errors - p_skipped)) passed, $p_failed failed, $p_errors errors, $p_skipped skipped"
+
+echo "Full log: $LOG"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
