@@ -7,7 +7,8 @@ if ! db_exists "$DEMO_DB"; then
     say "Creating the demo database '$DEMO_DB' (all four addons, demo data, Vietnamese); this takes a few minutes"
     mkdir -p "$ROOT/.logs"
     if ! odoo_bin -d "$DEMO_DB" -i "$ADDONS" --load-language=vi_VN --stop-after-init \
-        --no-http --log-level=warn > "$ROOT/.logs/demo-install.log" 2>&1; then
+        --no-http --log-level=warn > "$ROOT/.logs/demo-install.log" 2>&1 \
+        || grep -q "demo data failed to install" "$ROOT/.logs/demo-install.log"; then
         tail -n 30 "$ROOT/.logs/demo-install.log" >&2
         psql -d postgres -qc "DROP DATABASE IF EXISTS \"$DEMO_DB\"" >/dev/null 2>&1 || true
         die "creating the demo database failed; full log in .logs/demo-install.log"

@@ -67,6 +67,10 @@ failed=$((failed + o_failed + o_errors + o_skipped))
 if [ "$odoo_rc" != 0 ] && [ $((o_failed + o_errors)) = 0 ]; then
     failed=$((failed + 1)); note "odoo-bin exited with $odoo_rc (install error?)"
 fi
+# Odoo only warns when demo data fails and installs the module without it.
+if grep -qE 'demo data failed to install|Some modules are not loaded|invalid module names, ignored' "$LOG"; then
+    failed=$((failed + 1)); note "an addon did not install completely (demo data or dependencies): see $LOG"
+fi
 if [ "$o_run" = 0 ]; then failed=$((failed + 1)); note "odoo-bin ran no test"; fi
 grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$LOG" | grep -v 'odoo_tests' | head -20 >&2
 note "Odoo tests: $((o_run - o_failed - o_errors - o_skipped)) passed, $o_failed failed, $o_errors errors, $o_skipped skipped"

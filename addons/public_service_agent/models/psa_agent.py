@@ -50,7 +50,8 @@ class PsaAgent(models.Model):
         default=lambda self: self.env.company.resource_calendar_id,
     )
     state = fields.Selection(
-        [
+        string="Status",
+        selection=[
             ("draft", "Draft"),
             ("training", "Training"),
             ("ready", "Ready"),
