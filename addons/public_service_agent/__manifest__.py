@@ -13,6 +13,8 @@
         "security/psa_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
+        "data/psa_admin_unit_data.xml",
+        "views/psa_admin_unit_views.xml",
         "views/psa_agent_views.xml",
         "views/psa_pilot_phase_views.xml",
         "views/res_partner_views.xml",

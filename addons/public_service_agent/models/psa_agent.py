@@ -149,13 +149,14 @@ class PsaAgent(models.Model):
             if new_state == "active":
                 missing = agent._get_activation_blockers()
                 if missing:
-                    raise ValidationError(
-                        self.env._(
-                            "Agent %(agent)s cannot open yet:\n%(missing)s",
-                            agent=agent.display_name,
-                            missing="\n".join(f"- {m}" for m in missing),
-                        )
+                    raise self._blocked_error(
+                        self.env._("Agent %(agent)s cannot open yet:", agent=agent.display_name),
+                        missing,
                     )
+
+    @api.model
+    def _blocked_error(self, headline, reasons):
+        return ValidationError("\n".join([headline, *(f"- {r}" for r in reasons)]))
 
     def _get_activation_blockers(self):
         """Reasons this agent may not open; empty when it may. Extended by agent_training."""

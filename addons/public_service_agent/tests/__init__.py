@@ -1,3 +1,4 @@
 from . import test_psa_agent
 from . import test_psa_access
 from . import test_psa_tour
+from . import test_psa_admin_unit
