@@ -14,11 +14,17 @@
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/psa_admin_unit_data.xml",
+        "data/resource_calendar_data.xml",
+        "data/psa_dossier_stage_data.xml",
+        "data/ir_cron_data.xml",
         "views/psa_admin_unit_views.xml",
         "views/psa_agent_views.xml",
         "views/psa_pilot_phase_views.xml",
         "views/res_partner_views.xml",
         "wizards/psa_agent_state_wizard_views.xml",
+        "wizards/psa_dossier_wizard_views.xml",
+        "views/psa_procedure_views.xml",
+        "views/psa_dossier_views.xml",
         "views/psa_menus.xml",
     ],
     "demo": [
@@ -26,6 +32,8 @@
         "demo/psa_operator_demo.xml",
         "demo/psa_agent_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/psa_procedure_demo.xml",
+        "demo/psa_dossier_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

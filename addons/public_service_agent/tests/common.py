@@ -38,3 +38,50 @@ class PsaCommon(TransactionCase):
         for state in ("training", "ready", "active"):
             agent.write({"state": state})
         return agent
+
+
+class PsaDossierCommon(PsaCommon):
+    """Adds a procedure with two required documents and an optional one, and a citizen."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._open(cls.agent_a)
+        cls._open(cls.agent_b)
+        cls.procedure = cls.env["psa.procedure"].create(
+            {
+                "code": "T.000001",
+                "name": "Cấp Phiếu lý lịch tư pháp",
+                "agency_name": "Sở Tư pháp",
+                "agency_code": "000.00.05.H26",
+                "processing_days": 5,
+                "document_ids": [
+                    (0, 0, {"name": "Tờ khai", "sequence": 1}),
+                    (0, 0, {"name": "Bản chụp CCCD", "sequence": 2}),
+                    (0, 0, {"name": "Giấy ủy quyền", "sequence": 3, "required": False}),
+                ],
+            }
+        )
+        cls.citizen = cls.env["res.partner"]._psa_find_or_create_citizen(
+            {"name": "Nguyễn Văn An", "psa_cccd": "001085012345", "phone": "0912345678"}
+        )
+        cls.stage = {s.status_code: s for s in cls.env["psa.dossier.stage"].search([])}
+
+    @classmethod
+    def _new_dossier(cls, agent=None, **vals):
+        agent = agent or cls.agent_a
+        return cls.env["psa.dossier"].create(
+            {
+                "procedure_id": cls.procedure.id,
+                "citizen_id": cls.citizen.id,
+                "agent_id": agent.id,
+                **vals,
+            }
+        )
+
+    @staticmethod
+    def _fill(dossier):
+        dossier.document_ids.filtered("required").write(
+            {"file": b"UERGLTEuNA==", "file_name": "a.pdf"}
+        )
+        return dossier

@@ -1,0 +1,517 @@
+import secrets
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import create_index
+
+# Fields a citizen's evaluation and the mail machinery may still write on a closed dossier.
+WRITABLE_WHEN_CLOSED = {
+    "is_overdue",
+    "evaluation_token",
+    "evaluation_sent",
+    "access_token",
+    "message_main_attachment_id",
+}
+
+
+class PsaDossier(models.Model):
+    """An administrative dossier filed for a citizen (hồ sơ thủ tục hành chính).
+
+    Stages carry the 10 national statuses; ``write()`` only lets a dossier move
+    along the transitions its stage allows, whoever calls it. Entering stages
+    stamps dates: received starts the deadline, a pausing stage (more documents
+    requested) suspends it, leaving that stage restarts it in full (Decree 61/2018
+    Art. 19), done and result-returned close it.
+    """
+
+    _name = "psa.dossier"
+    _description = "Administrative Dossier"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _mail_post_access = "read"
+    _rec_names_search = ["name", "citizen_name"]
+
+    name = fields.Char(string="Dossier Code", readonly=True, copy=False, index=True, default="/")
+    procedure_id = fields.Many2one(
+        "psa.procedure", required=True, index=True, tracking=True, ondelete="restrict"
+    )
+    agency_code = fields.Char(readonly=True, copy=False)
+    agent_id = fields.Many2one("psa.agent", index=True, tracking=True, ondelete="restrict")
+    operator_id = fields.Many2one(
+        related="agent_id.operator_id", store=True, index=True, string="Operator"
+    )
+    staff_user_id = fields.Many2one(
+        "res.users", string="Receiving Staff", index=True, tracking=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    citizen_id = fields.Many2one(
+        "res.partner", string="Citizen", required=True, index=True, ondelete="restrict"
+    )
+    citizen_name = fields.Char(related="citizen_id.name", string="Citizen Name")
+    citizen_cccd = fields.Char(related="citizen_id.psa_cccd", string="CCCD")
+    citizen_phone = fields.Char(related="citizen_id.phone", string="Citizen Phone")
+    street = fields.Char(string="Address")
+    ward_id = fields.Many2one(
+        "psa.admin.unit",
+        string="Ward / Commune",
+        index=True,
+        domain=[("level", "=", "ward")],
+    )
+
+    channel = fields.Selection(
+        [
+            ("counter", "Agent Counter"),
+            ("pickup", "Home Pickup"),
+            ("contact_centre", "Contact Centre"),
+            ("online", "Self Online"),
+        ],
+        required=True,
+        default="counter",
+        index=True,
+    )
+    return_method = fields.Selection(
+        [("post", "By Post"), ("agent", "At the Agent"), ("center", "At the Center")],
+        required=True,
+        default="post",
+    )
+    document_ids = fields.One2many("psa.dossier.document", "dossier_id", string="Documents")
+    missing_document_count = fields.Integer(compute="_compute_missing_document_count")
+    note = fields.Text()
+
+    stage_id = fields.Many2one(
+        "psa.dossier.stage",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_stage_ids",
+        default=lambda self: self._default_stage(),
+    )
+    status_code = fields.Integer(related="stage_id.status_code", store=True)
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True)
+    kanban_state = fields.Selection(
+        [("normal", "Normal"), ("warning", "Due Soon"), ("late", "Overdue"), ("done", "Closed")],
+        compute="_compute_kanban_state",
+        string="Deadline State",
+    )
+
+    date_received = fields.Datetime(readonly=True, copy=False, tracking=True, index=True)
+    date_due = fields.Datetime(string="Due Date", readonly=True, copy=False, tracking=True)
+    date_warning = fields.Datetime(
+        readonly=True, copy=False, help="One working day before the due date."
+    )
+    date_paused = fields.Datetime(readonly=True, copy=False)
+    date_done = fields.Datetime(readonly=True, copy=False)
+    date_returned = fields.Datetime(readonly=True, copy=False)
+    is_overdue = fields.Boolean(
+        string="Overdue", compute="_compute_is_overdue", store=True, readonly=True
+    )
+    is_on_time = fields.Boolean(readonly=True, copy=False, help="Set when processing is done.")
+    on_time_percent = fields.Float(
+        string="On-time Rate (%)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="100 when processed by the due date, 0 when late; averages give the rate.",
+    )
+    processing_days = fields.Float(
+        string="Processing Days", readonly=True, copy=False, aggregator="avg"
+    )
+
+    supplement_request = fields.Text(string="Documents Requested", readonly=True, copy=False)
+    refusal_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    apology_issued = fields.Boolean(readonly=True, copy=False)
+    apology_date = fields.Datetime(readonly=True, copy=False)
+    apology_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    apology_previous_due = fields.Datetime(readonly=True, copy=False)
+
+    evaluation_token = fields.Char(readonly=True, copy=False, groups="base.group_user")
+    evaluation_sent = fields.Boolean(readonly=True, copy=False)
+    evaluation_ids = fields.One2many("psa.dossier.evaluation", "dossier_id")
+    satisfaction = fields.Float(
+        compute="_compute_satisfaction", string="Satisfaction (%)", aggregator="avg"
+    )
+
+    _sql_constraints = [
+        ("name_uniq", "unique(name)", "The dossier code must be unique."),
+    ]
+
+    def init(self):
+        # Lists and kanban show open dossiers; these stay small while closed ones pile up.
+        create_index(
+            self.env.cr,
+            "psa_dossier_open_stage_idx",
+            self._table,
+            ["stage_id", "id"],
+            where="is_closed IS NOT TRUE",
+        )
+        create_index(
+            self.env.cr,
+            "psa_dossier_overdue_idx",
+            self._table,
+            ["date_due"],
+            where="is_overdue IS TRUE",
+        )
+        create_index(
+            self.env.cr, "psa_dossier_agent_stage_idx", self._table, ["agent_id", "stage_id"]
+        )
+
+    # ------------------------------------------------------------------ defaults
+    @api.model
+    def _default_stage(self):
+        return self.env["psa.dossier.stage"].search([], order="status_code", limit=1)
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([], order=stages._order)
+
+    @api.model
+    def _center_calendar(self):
+        calendar = self.env.ref(
+            "public_service_agent.resource_calendar_center", raise_if_not_found=False
+        )
+        return calendar or self.env.company.resource_calendar_id
+
+    # ------------------------------------------------------------------ computes
+    @api.depends("document_ids.state", "document_ids.required")
+    def _compute_missing_document_count(self):
+        for dossier in self:
+            dossier.missing_document_count = len(dossier.document_ids._missing())
+
+    @api.depends("date_due", "is_closed", "date_done")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for dossier in self:
+            end = dossier.date_done or now
+            dossier.is_overdue = (
+                bool(dossier.date_due)
+                and end > dossier.date_due
+                and (not dossier.is_closed or bool(dossier.date_done))
+            )
+
+    @api.depends_context("uid")
+    @api.depends("date_due", "date_warning", "is_closed")
+    def _compute_kanban_state(self):
+        now = fields.Datetime.now()
+        for dossier in self:
+            if dossier.is_closed:
+                dossier.kanban_state = "done"
+            elif dossier.date_due and now > dossier.date_due:
+                dossier.kanban_state = "late"
+            elif dossier.date_warning and now >= dossier.date_warning:
+                dossier.kanban_state = "warning"
+            else:
+                dossier.kanban_state = "normal"
+
+    @api.depends("evaluation_ids.score_percent")
+    def _compute_satisfaction(self):
+        for dossier in self:
+            scores = dossier.evaluation_ids.mapped("score_percent")
+            dossier.satisfaction = sum(scores) / len(scores) if scores else 0.0
+
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        super()._compute_access_url()
+        for dossier in self:
+            dossier.access_url = f"/my/dossiers/{dossier.id}"
+
+    # ------------------------------------------------------------------ create / write
+    @api.model_create_multi
+    def create(self, vals_list):
+        Procedure = self.env["psa.procedure"]
+        today = fields.Date.context_today(self)
+        by_agency = {}
+        for vals in vals_list:
+            procedure = Procedure.browse(vals["procedure_id"])
+            vals.setdefault("agency_code", procedure.agency_code)
+            if self.env.user.share and not vals.get("staff_user_id"):
+                vals["staff_user_id"] = self.env.user.id
+            if vals.get("name", "/") == "/":
+                by_agency.setdefault(vals["agency_code"], []).append(vals)
+        for agency_code, agency_vals in by_agency.items():
+            first = self.env["psa.dossier.sequence"]._reserve(agency_code, today, len(agency_vals))
+            for offset, vals in enumerate(agency_vals):
+                vals["name"] = f"{agency_code}-{today:%y%m%d}-{first + offset:04d}"
+        dossiers = super().create(vals_list)
+        dossiers._check_receiving_side()
+        dossiers._create_document_slots()
+        return dossiers
+
+    def _check_receiving_side(self):
+        for dossier in self:
+            if dossier.agent_id and dossier.agent_id.state != "active":
+                raise ValidationError(
+                    self.env._(
+                        "Agent %(agent)s is not open and cannot receive dossiers.",
+                        agent=dossier.agent_id.display_name,
+                    )
+                )
+            if dossier.staff_user_id:
+                dossier.staff_user_id._psa_check_can_handle_dossiers()
+
+    def _create_document_slots(self):
+        vals_list = [
+            {
+                "dossier_id": dossier.id,
+                "procedure_document_id": doc.id,
+                "name": doc.name,
+                "required": doc.required,
+                "sequence": doc.sequence,
+            }
+            for dossier in self.filtered(lambda d: not d.document_ids)
+            for doc in dossier.procedure_id.document_ids
+        ]
+        self.env["psa.dossier.document"].sudo().create(vals_list)
+
+    def write(self, vals):
+        if self.env.su and self.env.context.get("psa_skip_checks"):
+            return super().write(vals)
+        closed = self.filtered("is_closed")
+        if closed and set(vals) - WRITABLE_WHEN_CLOSED - self._mail_fields():
+            raise UserError(
+                self.env._(
+                    "Dossier %(code)s is closed and can no longer be changed.",
+                    code=closed[0].name,
+                )
+            )
+        if "staff_user_id" in vals and vals["staff_user_id"]:
+            self.env["res.users"].browse(vals["staff_user_id"])._psa_check_can_handle_dossiers()
+        if "stage_id" not in vals:
+            return super().write(vals)
+        new_stage = self.env["psa.dossier.stage"].browse(vals["stage_id"])
+        old_stages = {dossier: dossier.stage_id for dossier in self}
+        for dossier in self:
+            dossier._check_transition(new_stage)
+        result = super().write(vals)
+        for dossier in self:
+            if old_stages[dossier] != new_stage:
+                dossier._on_stage_change(old_stages[dossier], new_stage)
+        return result
+
+    @api.model
+    def _mail_fields(self):
+        return {
+            name
+            for name in self._fields
+            if name.startswith(("message_", "activity_", "website_message", "rating_"))
+        }
+
+    def _check_transition(self, new_stage):
+        self.ensure_one()
+        old = self.stage_id
+        if old == new_stage:
+            return
+        if new_stage not in old.next_stage_ids:
+            raise ValidationError(
+                self.env._(
+                    "Dossier %(code)s cannot go from “%(old)s” to “%(new)s”.",
+                    code=self.name,
+                    old=old.name,
+                    new=new_stage.name,
+                )
+            )
+        if new_stage.is_received or (old.pauses_sla and not new_stage.is_closed):
+            missing = self.document_ids._missing()
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "Dossier %(code)s still lacks required documents: %(docs)s",
+                        code=self.name,
+                        docs=", ".join(missing.mapped("name")),
+                    )
+                )
+
+    def _on_stage_change(self, old_stage, new_stage):
+        now = fields.Datetime.now()
+        vals = {}
+        if new_stage.is_received and not self.date_received:
+            vals.update(date_received=now, **self._deadline_vals(now))
+        elif old_stage.pauses_sla and not new_stage.is_closed:
+            # Complete again: the time limit restarts in full (Decree 61/2018 Art. 19).
+            vals.update(date_paused=False, **self._deadline_vals(now))
+        if new_stage.pauses_sla:
+            vals["date_paused"] = now
+        if new_stage.is_done and not self.date_done:
+            vals["date_done"] = now
+            if self.date_received:
+                vals["processing_days"] = self._working_days_between(self.date_received, now)
+            vals["is_on_time"] = not self.date_due or now <= self.date_due
+            vals["on_time_percent"] = 100.0 if vals["is_on_time"] else 0.0
+        if new_stage.status_code == 10:
+            vals["date_returned"] = now
+            vals["evaluation_token"] = secrets.token_urlsafe(24)
+        if vals:
+            self.sudo().with_context(psa_skip_checks=True).write(vals)
+        if new_stage.mail_template_id and self.citizen_id.email:
+            self.message_post_with_source(
+                new_stage.mail_template_id, subtype_xmlid="mail.mt_comment"
+            )
+
+    # ------------------------------------------------------------------ deadlines
+    def _deadline_vals(self, start):
+        self.ensure_one()
+        calendar = self._center_calendar()
+        days = self.procedure_id.processing_days
+        # plan_days counts the day it starts from: the receipt day is day zero.
+        due = calendar.plan_days(days + 1, start, compute_leaves=True)
+        warning = calendar.plan_days(days, start, compute_leaves=True)
+        return {
+            "date_due": self._end_of_working_day(due),
+            "date_warning": self._end_of_working_day(warning),
+        }
+
+    @api.model
+    def _end_of_working_day(self, moment):
+        """Closing time of the Center on the working day of ``moment`` (naive UTC)."""
+        if not moment:
+            return False
+        calendar = self._center_calendar()
+        tz = pytz.timezone(calendar.tz or "Asia/Ho_Chi_Minh")
+        local = moment.astimezone(tz) if moment.tzinfo else pytz.utc.localize(moment).astimezone(tz)
+        day_start = tz.localize(datetime.combine(local.date(), time.min))
+        intervals = calendar._work_intervals_batch(day_start, day_start + timedelta(days=1))[False]
+        end = max((stop for _start, stop, _meta in intervals), default=local)
+        return end.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _working_days_between(self, start, end):
+        calendar = self._center_calendar()
+        data = calendar.get_work_duration_data(start, end, compute_leaves=True)
+        return round(data["days"], 2)
+
+    @api.model
+    def _cron_refresh_overdue(self):
+        """Deadlines pass without any write: flag what became overdue since the last run."""
+        now = fields.Datetime.now()
+        late = self.search(
+            [("is_closed", "=", False), ("is_overdue", "=", False), ("date_due", "<", now)]
+        )
+        if late:
+            self.env.add_to_compute(self._fields["is_overdue"], late)
+            late.flush_recordset(["is_overdue"])
+        return len(late)
+
+    # ------------------------------------------------------------------ actions
+    def _stage_by_code(self, code):
+        stage = self.env["psa.dossier.stage"].search([("status_code", "=", code)], limit=1)
+        if not stage:
+            raise UserError(self.env._("No stage has the national status %(code)s.", code=code))
+        return stage
+
+    def _move_to(self, code):
+        self.write({"stage_id": self._stage_by_code(code).id})
+
+    def action_receive(self):
+        self._move_to(2)
+
+    def action_start_processing(self):
+        self._move_to(4)
+
+    def action_mark_done(self):
+        self._move_to(9)
+
+    def action_return_result(self):
+        self._move_to(10)
+
+    def action_refuse(self, reason):
+        if not (reason or "").strip():
+            raise ValidationError(self.env._("Give the reason for refusing the dossier."))
+        self.write({"stage_id": self._stage_by_code(3).id})
+        self.sudo().with_context(psa_skip_checks=True).write({"refusal_reason": reason})
+
+    def action_request_supplement(self, note=""):
+        """One request that lists every missing or rejected document at once."""
+        for dossier in self:
+            missing = dossier.document_ids._missing()
+            if not missing and not (note or "").strip():
+                raise ValidationError(
+                    self.env._("Nothing is missing: say which document is needed.")
+                )
+            lines = [
+                f"- {doc.name}" + (f": {doc.reject_reason}" if doc.reject_reason else "")
+                for doc in missing
+            ]
+            if note:
+                lines.append(note)
+            dossier._move_to(5)
+            dossier.sudo().with_context(psa_skip_checks=True).write(
+                {"supplement_request": "\n".join(lines)}
+            )
+            dossier.message_post(
+                body=self.env._(
+                    "Additional documents requested:\n%(items)s", items="\n".join(lines)
+                ),
+                partner_ids=dossier.citizen_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def action_issue_apology(self, reason, new_due):
+        """Form 04: once per dossier, at least one working day before the due date."""
+        self.ensure_one()
+        new_due = fields.Datetime.to_datetime(new_due)
+        if not (reason or "").strip():
+            raise ValidationError(self.env._("An apology needs a reason."))
+        if self.apology_issued:
+            raise ValidationError(
+                self.env._("An apology was already issued for dossier %(code)s.", code=self.name)
+            )
+        if self.is_closed or not self.date_due:
+            raise ValidationError(self.env._("Only dossiers being processed can be postponed."))
+        if fields.Datetime.now() > self.date_warning:
+            raise ValidationError(
+                self.env._(
+                    "An apology must be issued at least one working day before the due date "
+                    "(%(due)s).",
+                    due=fields.Datetime.to_string(self.date_due),
+                )
+            )
+        if not new_due or new_due <= self.date_due:
+            raise ValidationError(self.env._("The new date must be after the current due date."))
+        calendar = self._center_calendar()
+        warning = self._end_of_working_day(
+            calendar.plan_days(-2, new_due, compute_leaves=True) or new_due
+        )
+        self.sudo().with_context(psa_skip_checks=True).write(
+            {
+                "apology_issued": True,
+                "apology_date": fields.Datetime.now(),
+                "apology_reason": reason,
+                "apology_previous_due": self.date_due,
+                "date_due": new_due,
+                "date_warning": warning,
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "We apologise: the result of dossier %(code)s will be late. Reason: %(reason)s. "
+                "New date: %(date)s.",
+                code=self.name,
+                reason=reason,
+                date=fields.Datetime.to_string(new_due),
+            ),
+            partner_ids=self.citizen_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _evaluation_url(self):
+        self.ensure_one()
+        base = self.get_base_url()
+        return f"{base}/dossier/evaluate/{self.sudo().evaluation_token}"
+
+    def _get_report_base_filename(self):
+        return self.name
+
+    def _track_subtype(self, init_values):
+        if "stage_id" in init_values:
+            return self.env.ref("public_service_agent.mt_dossier_stage")
+        return super()._track_subtype(init_values)
+
+    def unlink(self):
+        if any(d.date_received for d in self):
+            raise UserError(self.env._("Received dossiers are records and cannot be deleted."))
+        return super().unlink()

@@ -1,0 +1,99 @@
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import PsaDossierCommon
+
+MODELS = (
+    "psa.dossier",
+    "psa.dossier.document",
+    "psa.dossier.stage",
+    "psa.procedure",
+    "psa.procedure.document",
+    "psa.dossier.evaluation",
+)
+
+
+@tagged("post_install", "-at_install")
+class TestPsaDossierAccess(PsaDossierCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dossier_a = cls._new_dossier(cls.agent_a)
+        cls.dossier_b = cls._new_dossier(cls.agent_b)
+
+    def test_officer_follows_and_moves_dossiers(self):
+        dossier = self.dossier_a.with_user(self.officer)
+        self._fill(dossier)
+        dossier.action_receive()
+        self.assertEqual(dossier.status_code, 2)
+        self.assertEqual(
+            self.env["psa.dossier"]
+            .with_user(self.officer)
+            .search_count([("id", "in", (self.dossier_a | self.dossier_b).ids)]),
+            2,
+        )
+
+    @mute_logger("odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")
+    def test_officer_cannot_configure_or_delete(self):
+        with self.assertRaises(AccessError):
+            self.dossier_a.with_user(self.officer).unlink()
+        with self.assertRaises(AccessError):
+            self.procedure.with_user(self.officer).write({"processing_days": 1})
+        with self.assertRaises(AccessError):
+            self.env["psa.dossier.stage"].with_user(self.officer).create(
+                {"name": "X", "status_code": 99}
+            )
+
+    def test_admin_configures(self):
+        self.procedure.with_user(self.admin_user).write({"processing_days": 7})
+        self.assertEqual(self.procedure.processing_days, 7)
+
+    @mute_logger("odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")
+    def test_portal_staff_see_only_their_agent(self):
+        Dossier = self.env["psa.dossier"].with_user(self.staff_a)
+        self.assertEqual(Dossier.search([]), self.dossier_a)
+        with self.assertRaises(AccessError):
+            self.dossier_b.with_user(self.staff_a).read(["name"])
+        with self.assertRaises(AccessError):
+            self.dossier_b.document_ids.with_user(self.staff_a).read(["name"])
+        with self.assertRaises(AccessError):
+            self.dossier_a.with_user(self.staff_a).write({"note": "x"})
+        with self.assertRaises(AccessError):
+            Dossier.create(
+                {
+                    "procedure_id": self.procedure.id,
+                    "citizen_id": self.citizen.id,
+                    "agent_id": self.agent_b.id,
+                }
+            )
+
+    def test_portal_staff_file_for_their_agent(self):
+        dossier = (
+            self.env["psa.dossier"]
+            .with_user(self.staff_a)
+            .create(
+                {
+                    "procedure_id": self.procedure.id,
+                    "citizen_id": self.citizen.id,
+                    "agent_id": self.agent_a.id,
+                }
+            )
+        )
+        self.assertEqual(dossier.staff_user_id, self.staff_a)
+        dossier.document_ids[0].write({"file": b"UERG", "file_name": "t.pdf"})
+        self.assertEqual(dossier.document_ids[0].state, "submitted")
+
+    @mute_logger("odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")
+    def test_public_and_plain_employees_see_nothing(self):
+        employee = new_test_user(self.env, login="t_employee2", groups="base.group_user")
+        public = self.env.ref("base.public_user")
+        for user in (employee, public):
+            for model in MODELS:
+                with self.subTest(user=user.login, model=model), self.assertRaises(AccessError):
+                    self.env[model].with_user(user).search([], limit=1)
+
+    @mute_logger("odoo.addons.base.models.ir_model")
+    def test_portal_cannot_read_evaluations(self):
+        with self.assertRaises(AccessError):
+            self.env["psa.dossier.evaluation"].with_user(self.staff_a).search([])
