@@ -26,6 +26,8 @@
         "views/psa_procedure_views.xml",
         "views/psa_dossier_views.xml",
         "views/psa_menus.xml",
+        "report/psa_dossier_reports.xml",
+        "views/psa_portal_templates.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

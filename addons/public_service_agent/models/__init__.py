@@ -11,3 +11,4 @@ from . import psa_dossier_sequence
 from . import psa_dossier
 from . import psa_dossier_document
 from . import psa_dossier_evaluation
+from . import psa_tracking_attempt

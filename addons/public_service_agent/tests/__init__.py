@@ -5,3 +5,6 @@ from . import test_psa_admin_unit
 from . import test_psa_dossier
 from . import test_psa_dossier_sequence
 from . import test_psa_dossier_access
+from . import test_psa_reports
+from . import test_psa_portal
+from . import test_psa_tracking
