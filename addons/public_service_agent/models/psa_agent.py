@@ -75,9 +75,75 @@ class PsaAgent(models.Model):
     )
     staff_count = fields.Integer(compute="_compute_staff_user_ids")
 
+    dossier_open_count = fields.Integer(compute="_compute_kpis", string="Open Dossiers")
+    dossier_overdue_count = fields.Integer(compute="_compute_kpis", string="Overdue Dossiers")
+    on_time_rate = fields.Float(compute="_compute_kpis", string="On-time Rate (%)")
+    satisfaction = fields.Float(compute="_compute_kpis", string="Satisfaction (%)")
+
     _sql_constraints = [
         ("code_uniq", "unique(code)", "The agent code must be unique."),
     ]
+
+    def _compute_kpis(self):
+        Dossier = self.env["psa.dossier"]
+        agents = [("agent_id", "in", self.ids)]
+        open_counts = dict(
+            Dossier._read_group(agents + [("is_closed", "=", False)], ["agent_id"], ["__count"])
+        )
+        overdue_counts = dict(
+            Dossier._read_group(
+                agents + [("is_closed", "=", False), ("is_overdue", "=", True)],
+                ["agent_id"],
+                ["__count"],
+            )
+        )
+        done = {
+            (agent, bool(in_time)): count
+            for agent, in_time, count in Dossier._read_group(
+                agents + [("date_done", "!=", False)], ["agent_id", "is_on_time"], ["__count"]
+            )
+        }
+        satisfaction = dict(
+            self.env["psa.dossier.evaluation"]._read_group(
+                agents, ["agent_id"], ["score_percent:avg"]
+            )
+        )
+        for agent in self:
+            agent.dossier_open_count = open_counts.get(agent, 0)
+            agent.dossier_overdue_count = overdue_counts.get(agent, 0)
+            in_time, late = done.get((agent, True), 0), done.get((agent, False), 0)
+            agent.on_time_rate = 100.0 * in_time / (in_time + late) if in_time + late else 0.0
+            agent.satisfaction = satisfaction.get(agent) or 0.0
+
+    def _action_dossiers(self, domain, name):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "public_service_agent.psa_dossier_action"
+        )
+        action.update(
+            name=name,
+            domain=[("agent_id", "in", self.ids), *domain],
+            context={"default_agent_id": self.id},
+        )
+        return action
+
+    def action_view_open_dossiers(self):
+        return self._action_dossiers([("is_closed", "=", False)], self.env._("Open Dossiers"))
+
+    def action_view_overdue_dossiers(self):
+        return self._action_dossiers(
+            [("is_closed", "=", False), ("is_overdue", "=", True)], self.env._("Overdue Dossiers")
+        )
+
+    def action_invite_staff(self):
+        """Officers invite staff: a contact of the agent with portal access."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "portal.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.child_ids.ids},
+        }
 
     def _compute_staff_user_ids(self):
         users = self.env["res.users"].search(

@@ -61,7 +61,7 @@ class PsaDossier(models.Model):
         "psa.admin.unit",
         string="Ward / Commune",
         index=True,
-        domain=[("level", "=", "ward")],
+        domain=[("level", "=", "ward"), ("is_legacy", "=", False)],
     )
 
     channel = fields.Selection(
@@ -116,10 +116,11 @@ class PsaDossier(models.Model):
     is_on_time = fields.Boolean(readonly=True, copy=False, help="Set when processing is done.")
     on_time_percent = fields.Float(
         string="On-time Rate (%)",
-        readonly=True,
-        copy=False,
+        compute="_compute_on_time_percent",
+        store=True,
         aggregator="avg",
-        help="100 when processed by the due date, 0 when late; averages give the rate.",
+        help="100 when processed by the due date, else 0: its average over processed "
+        "dossiers is the on-time rate.",
     )
     processing_days = fields.Float(
         string="Processing Days", readonly=True, copy=False, aggregator="avg"
@@ -195,6 +196,11 @@ class PsaDossier(models.Model):
                 and end > dossier.date_due
                 and (not dossier.is_closed or bool(dossier.date_done))
             )
+
+    @api.depends("is_on_time", "date_done")
+    def _compute_on_time_percent(self):
+        for dossier in self:
+            dossier.on_time_percent = 100.0 if dossier.date_done and dossier.is_on_time else 0.0
 
     @api.depends_context("uid")
     @api.depends("date_due", "date_warning", "is_closed")
@@ -342,7 +348,6 @@ class PsaDossier(models.Model):
             if self.date_received:
                 vals["processing_days"] = self._working_days_between(self.date_received, now)
             vals["is_on_time"] = not self.date_due or now <= self.date_due
-            vals["on_time_percent"] = 100.0 if vals["is_on_time"] else 0.0
         if new_stage.status_code == 10:
             vals["date_returned"] = now
             vals["evaluation_token"] = secrets.token_urlsafe(24)

@@ -1,8 +1,21 @@
-from odoo import models
+from odoo import fields, models
 
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+
+    psa_satisfaction = fields.Float(
+        compute="_compute_psa_satisfaction", string="Satisfaction (%)", compute_sudo=True
+    )
+
+    def _compute_psa_satisfaction(self):
+        averages = dict(
+            self.env["psa.dossier.evaluation"]._read_group(
+                [("staff_user_id", "in", self.ids)], ["staff_user_id"], ["score_percent:avg"]
+            )
+        )
+        for user in self:
+            user.psa_satisfaction = averages.get(user) or 0.0
 
     def _psa_dossier_blockers(self):
         """Reasons this user may not create or receive dossiers; empty when allowed.

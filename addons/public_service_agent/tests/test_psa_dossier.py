@@ -271,3 +271,91 @@ class TestPsaDeadlines(PsaDossierCommon):
         self.assertTrue(re.match(r"^\d", str(dossier.processing_days)))
         self.assertGreater(dossier.processing_days, 1.5)
         self.assertLess(dossier.processing_days, 2.5)
+
+
+@tagged("post_install", "-at_install")
+class TestPsaAgentKpis(PsaDossierCommon):
+    def _run_to_done(self, dossier, late=False):
+        with freeze_time("2026-03-02 02:00:00"):
+            self._fill(dossier).action_receive()
+            dossier.action_start_processing()
+        with freeze_time("2026-03-20 02:00:00" if late else "2026-03-03 02:00:00"):
+            dossier.action_mark_done()
+            dossier.action_return_result()
+        return dossier
+
+    def test_kpis_per_agent(self):
+        on_time = self._run_to_done(self._new_dossier())
+        late = self._run_to_done(self._new_dossier(), late=True)
+        self.assertEqual(
+            [(d.is_on_time, d.on_time_percent, bool(d.date_done)) for d in on_time | late],
+            [(True, 100.0, True), (False, 0.0, True)],
+        )
+        self._new_dossier()  # still open
+        self._new_dossier(agent=self.agent_b)
+        scores = dict.fromkeys(
+            [
+                "score_publicity",
+                "score_time",
+                "score_contacts",
+                "score_agencies",
+                "score_attitude",
+                "score_result",
+                "score_cost",
+                "score_feedback",
+                "score_online",
+            ],
+            "1",
+        )
+        self.env["psa.dossier.evaluation"].create({"dossier_id": on_time.id, **scores})
+        agent = self.agent_a.with_user(self.officer)
+        self.assertEqual(agent.dossier_open_count, 1)
+        self.assertEqual(agent.on_time_rate, 50.0)
+        [(rate,)] = self.env["psa.dossier"]._read_group(
+            [("agent_id", "=", self.agent_a.id), ("date_done", "!=", False)],
+            aggregates=["on_time_percent:avg"],
+        )
+        self.assertEqual(rate, 50.0)
+        self.assertEqual(agent.satisfaction, 50.0)
+        self.assertEqual(self.agent_b.dossier_open_count, 1)
+        self.assertEqual(self.agent_b.satisfaction, 0.0)
+        self.assertIn(("is_closed", "=", False), agent.action_view_open_dossiers()["domain"])
+
+    def test_staff_satisfaction(self):
+        dossier = self._run_to_done(self._new_dossier(staff_user_id=self.staff_a.id))
+        scores = dict.fromkeys(
+            [
+                "score_publicity",
+                "score_time",
+                "score_contacts",
+                "score_agencies",
+                "score_attitude",
+                "score_result",
+                "score_cost",
+                "score_feedback",
+                "score_online",
+            ],
+            "2",
+        )
+        self.env["psa.dossier.evaluation"].create({"dossier_id": dossier.id, **scores})
+        self.assertEqual(self.staff_a.psa_satisfaction, 100.0)
+        self.assertEqual(self.staff_b.psa_satisfaction, 0.0)
+
+    def test_officer_grants_portal_access_to_agent_contacts(self):
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Nhân viên mới",
+                "email": "moi@example.vn",
+                "parent_id": self.agent_a.partner_id.id,
+            }
+        )
+        action = self.agent_a.with_user(self.officer).action_invite_staff()
+        wizard = (
+            self.env["portal.wizard"]
+            .with_user(self.officer)
+            .with_context(**action["context"])
+            .create({})
+        )
+        line = wizard.user_ids.filtered(lambda u: u.partner_id == contact)
+        line.action_grant_access()
+        self.assertIn(contact, self.agent_a.staff_user_ids.partner_id)
