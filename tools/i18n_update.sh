@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Refresh each addon's i18n/<addon>.pot from the code and merge new terms into i18n/vi.po.
 # Needs a database where the addons are installed (default: the test database of `make test`).
+# Usage: tools/i18n_update.sh [DB] [addon ...]
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 bash "$ROOT/tools/prepare.sh"
 render_conf
 DB="${1:-$TEST_DB}"
-for m in ${ADDONS//,/ }; do
+shift || true
+MODULES="${*:-${ADDONS//,/ }}"
+for m in $MODULES; do
+    state=$(psql -d "$DB" -Atqc "SELECT state FROM ir_module_module WHERE name = '$m'")
+    [ "$state" = installed ] || { echo "$m is not installed in $DB: skipped" >&2; continue; }
     pot="$ROOT/addons/$m/i18n/$m.pot"
     odoo_bin -d "$DB" --i18n-export="$pot" --modules="$m" --no-http --log-level=warn --stop-after-init
     ODOO_SRC="$ODOO_SRC" "$PY" - "$pot" "$ROOT/addons/$m/i18n/vi.po" <<'PYEOF'
