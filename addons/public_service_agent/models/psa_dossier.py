@@ -2,6 +2,7 @@ import secrets
 from datetime import datetime, time, timedelta
 
 import pytz
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -353,6 +354,8 @@ class PsaDossier(models.Model):
             vals["evaluation_token"] = secrets.token_urlsafe(24)
         if vals:
             self.sudo().with_context(psa_skip_checks=True).write(vals)
+        if new_stage.status_code == 10:
+            self._send_evaluation_link()
         if new_stage.mail_template_id and self.citizen_id.email:
             self.message_post_with_source(
                 new_stage.mail_template_id, subtype_xmlid="mail.mt_comment"
@@ -502,6 +505,22 @@ class PsaDossier(models.Model):
             partner_ids=self.citizen_id.ids,
             subtype_xmlid="mail.mt_comment",
         )
+
+    def _send_evaluation_link(self):
+        """Circular 01/2018: the citizen rates the handling once the result is returned."""
+        for dossier in self:
+            dossier.message_post(
+                body=Markup(
+                    self.env._(
+                        "The result of dossier %(code)s has been returned. Please rate how it was "
+                        'handled: <a href="%(url)s">%(url)s</a>'
+                    )
+                )
+                % {"code": dossier.name, "url": dossier._evaluation_url()},
+                partner_ids=dossier.citizen_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+        self.sudo().with_context(psa_skip_checks=True).write({"evaluation_sent": True})
 
     def _evaluation_url(self):
         self.ensure_one()

@@ -122,6 +122,9 @@ class TestPsaDossier(PsaDossierCommon):
         ):
             getattr(dossier, action)()
         self.assertTrue(dossier.evaluation_token)
+        self.assertTrue(dossier.evaluation_sent)
+        link = dossier.message_ids.filtered(lambda m: dossier.evaluation_token in (m.body or ""))
+        self.assertIn(self.citizen, link.partner_ids)
         scores = dict.fromkeys(
             [
                 "score_publicity",
