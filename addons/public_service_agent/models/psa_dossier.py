@@ -18,6 +18,29 @@ WRITABLE_WHEN_CLOSED = {
 }
 
 
+# Set by the workflow only: RPC callers, imports and forms may not write them.
+WORKFLOW_FIELDS = {
+    "name",
+    "agency_code",
+    "date_received",
+    "date_due",
+    "date_warning",
+    "date_paused",
+    "date_done",
+    "date_returned",
+    "is_on_time",
+    "processing_days",
+    "supplement_request",
+    "refusal_reason",
+    "apology_issued",
+    "apology_date",
+    "apology_reason",
+    "apology_previous_due",
+    "evaluation_token",
+    "evaluation_sent",
+}
+
+
 class PsaDossier(models.Model):
     """An administrative dossier filed for a citizen (hồ sơ thủ tục hành chính).
 
@@ -234,7 +257,13 @@ class PsaDossier(models.Model):
         Procedure = self.env["psa.procedure"]
         today = fields.Date.context_today(self)
         by_agency = {}
+        first_stage = self._default_stage()
         for vals in vals_list:
+            self._check_workflow_fields(vals)
+            if vals.get("stage_id", first_stage.id) != first_stage.id:
+                raise ValidationError(
+                    self.env._("A dossier starts as “%(stage)s”.", stage=first_stage.name)
+                )
             procedure = Procedure.browse(vals["procedure_id"])
             vals.setdefault("agency_code", procedure.agency_code)
             if self.env.user.share and not vals.get("staff_user_id"):
@@ -276,9 +305,25 @@ class PsaDossier(models.Model):
         ]
         self.env["psa.dossier.document"].sudo().create(vals_list)
 
+    def _check_workflow_fields(self, vals):
+        if self.env.su and self.env.context.get("psa_skip_checks"):
+            return
+        forbidden = sorted(
+            f for f in set(vals) & WORKFLOW_FIELDS if not (f == "name" and vals[f] == "/")
+        )
+        if forbidden:
+            raise UserError(
+                self.env._(
+                    "These fields follow the dossier's workflow and cannot be set directly: "
+                    "%(fields)s",
+                    fields=", ".join(self._fields[f].string for f in forbidden),
+                )
+            )
+
     def write(self, vals):
         if self.env.su and self.env.context.get("psa_skip_checks"):
             return super().write(vals)
+        self._check_workflow_fields(vals)
         closed = self.filtered("is_closed")
         if closed and set(vals) - WRITABLE_WHEN_CLOSED - self._mail_fields():
             raise UserError(

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class PsaDossierDocument(models.Model):
@@ -41,6 +41,8 @@ class PsaDossierDocument(models.Model):
     def write(self, vals):
         if self.dossier_id.filtered("is_closed"):
             raise UserError(self.env._("The dossier is closed; its documents cannot change."))
+        if self.env.user.share and not self.env.su:
+            self._check_portal_write(vals)
         if vals.get("file") and "state" not in vals:
             vals = dict(vals, state="submitted", reject_reason=False)
         if vals.get("state") == "rejected" and not (
@@ -48,6 +50,18 @@ class PsaDossierDocument(models.Model):
         ):
             raise ValidationError(self.env._("Say why the document is rejected."))
         return super().write(vals)
+
+    def _check_portal_write(self, vals):
+        # Agent staff upload scans; only the Center accepts or rejects them.
+        if set(vals) - {"file", "file_name"}:
+            raise AccessError(self.env._("Agent staff can only upload scans."))
+        if self.dossier_id.filtered(lambda d: d.status_code not in (1, 5)):
+            raise UserError(
+                self.env._(
+                    "Scans can only be added while the dossier is newly registered or when more "
+                    "documents are requested."
+                )
+            )
 
     def action_accept(self):
         self.write({"state": "accepted", "reject_reason": False})

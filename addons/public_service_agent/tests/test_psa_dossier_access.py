@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -97,3 +97,24 @@ class TestPsaDossierAccess(PsaDossierCommon):
     def test_portal_cannot_read_evaluations(self):
         with self.assertRaises(AccessError):
             self.env["psa.dossier.evaluation"].with_user(self.staff_a).search([])
+
+    def test_workflow_fields_cannot_be_forced(self):
+        for user in (self.officer, self.admin_user):
+            with self.assertRaisesRegex(UserError, "cannot be set directly"):
+                self.dossier_a.with_user(user).write({"date_due": "2030-01-01 10:00:00"})
+        with self.assertRaisesRegex(UserError, "cannot be set directly"):
+            self.dossier_a.write({"name": "000.00.05.H26-260101-0001"})
+        with self.assertRaisesRegex(ValidationError, "starts as"):
+            self._new_dossier(stage_id=self.stage[10].id)
+        with self.assertRaisesRegex(UserError, "cannot be set directly"):
+            self._new_dossier(apology_issued=True)
+
+    @mute_logger("odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")
+    def test_portal_staff_only_upload_scans_while_allowed(self):
+        doc = self.dossier_a.document_ids[0].with_user(self.staff_a)
+        with self.assertRaises(AccessError):
+            doc.write({"state": "accepted"})
+        doc.write({"file": b"UERG", "file_name": "a.pdf"})
+        self._fill(self.dossier_a).action_receive()
+        with self.assertRaisesRegex(UserError, "newly registered"):
+            doc.write({"file": b"UERG", "file_name": "b.pdf"})
