@@ -26,6 +26,7 @@
         "views/psa_procedure_views.xml",
         "views/psa_dossier_views.xml",
         "views/psa_menus.xml",
+        "report/psa_dossier_templates.xml",
         "report/psa_dossier_reports.xml",
         "views/psa_portal_templates.xml",
     ],
@@ -38,6 +39,9 @@
         "demo/psa_dossier_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "public_service_agent/static/src/js/psa_portal.js",
+        ],
         "web.assets_tests": [
             "public_service_agent/static/tests/tours/*.js",
         ],

@@ -157,7 +157,9 @@ class PsaDossier(models.Model):
     apology_reason = fields.Text(readonly=True, copy=False, tracking=True)
     apology_previous_due = fields.Datetime(readonly=True, copy=False)
 
-    evaluation_token = fields.Char(readonly=True, copy=False, groups="base.group_user")
+    evaluation_token = fields.Char(
+        readonly=True, copy=False, groups="base.group_user", index="btree_not_null"
+    )
     evaluation_sent = fields.Boolean(readonly=True, copy=False)
     evaluation_ids = fields.One2many("psa.dossier.evaluation", "dossier_id")
     satisfaction = fields.Float(

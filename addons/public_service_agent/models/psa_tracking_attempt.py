@@ -1,13 +1,102 @@
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+DEFAULT_LIMIT = 10  # wrong look-ups allowed per client and window
+DEFAULT_WINDOW_MINUTES = 10
+LIMIT_PARAM = "public_service_agent.tracking_rate_limit"
+WINDOW_PARAM = "public_service_agent.tracking_rate_window_minutes"
 
 
 class PsaTrackingAttempt(models.Model):
-    """Failed public look-ups per client address, to rate-limit the tracking page."""
+    """Failed public look-ups per client address, to rate-limit the tracking page.
+
+    One row per client (``client_key`` is unique): a fixed window opened by the
+    first wrong try and the number of wrong tries in it. The counter is bumped with
+    one atomic ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``, so concurrent
+    requests of the same client can neither lose an increment nor create a
+    second row. Old rows are purged by the autovacuum cron.
+    """
 
     _name = "psa.tracking.attempt"
     _description = "Public Tracking Attempt"
     _log_access = False
 
-    client_key = fields.Char(required=True, index=True)
+    client_key = fields.Char(required=True)
     window_start = fields.Datetime(required=True)
     count = fields.Integer(default=0)
+
+    _sql_constraints = [
+        ("client_key_uniq", "unique(client_key)", "One counter per client."),
+    ]
+
+    @api.model
+    def _psa_settings(self):
+        """(limit, window) from system parameters, with safe defaults."""
+        params = self.env["ir.config_parameter"].sudo()
+        limit = params.get_param(LIMIT_PARAM, "")
+        window = params.get_param(WINDOW_PARAM, "")
+        limit = int(limit) if str(limit).isdigit() and int(limit) > 0 else DEFAULT_LIMIT
+        window = (
+            int(window) if str(window).isdigit() and int(window) > 0 else DEFAULT_WINDOW_MINUTES
+        )
+        return limit, timedelta(minutes=window)
+
+    @api.model
+    def _psa_is_blocked(self, client_key):
+        """True when the client already used up its wrong tries in the current window."""
+        limit, window = self._psa_settings()
+        now = fields.Datetime.now()
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT count FROM psa_tracking_attempt "
+                "WHERE client_key = %(key)s AND window_start > %(since)s",
+                key=client_key,
+                since=now - window,
+            )
+        )
+        row = self.env.cr.fetchone()
+        return bool(row) and row[0] >= limit
+
+    @api.model
+    def _psa_register_failure(self, client_key):
+        """Count one wrong try; return True while the client is still within the limit."""
+        limit, window = self._psa_settings()
+        now = fields.Datetime.now()
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO psa_tracking_attempt (client_key, window_start, count)
+                     VALUES (%(key)s, %(now)s, 1)
+                ON CONFLICT (client_key) DO UPDATE
+                        SET count = CASE WHEN psa_tracking_attempt.window_start > %(since)s
+                                         THEN psa_tracking_attempt.count + 1 ELSE 1 END,
+                            window_start = CASE WHEN psa_tracking_attempt.window_start > %(since)s
+                                                THEN psa_tracking_attempt.window_start
+                                                ELSE %(now)s END
+                  RETURNING count
+                """,
+                key=client_key,
+                now=now,
+                since=now - window,
+            )
+        )
+        count = self.env.cr.fetchone()[0]
+        self.invalidate_model()
+        return count <= limit
+
+    @api.autovacuum
+    def _gc_tracking_attempts(self):
+        """Forget clients whose window closed (kept one day for the record)."""
+        _limit, window = self._psa_settings()
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM psa_tracking_attempt WHERE window_start < %(before)s",
+                before=fields.Datetime.now() - max(window, timedelta(days=1)),
+            )
+        )
+        self.invalidate_model()
