@@ -1,0 +1,76 @@
+import hashlib
+import re
+
+from odoo import http
+from odoo.http import request
+from odoo.tools import format_date
+
+from ..models.training_certificate import mask_name
+
+TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+class CertificateVerification(http.Controller):
+    @http.route(
+        "/certificate/verify/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def certificate_verify(self, token, **kwargs):
+        """Public check of a certificate from its QR code: masked name, course and validity."""
+        # Counted per client (hashed address, kept one hour), unknown tokens included.
+        client = hashlib.sha256((request.httprequest.remote_addr or "").encode()).hexdigest()
+        # Refusals are plain responses, not exceptions: an exception would roll the counter back.
+        if not request.env["training.verify.throttle"].sudo()._hit(f"verify:{client[:32]}"):
+            return self._training_verify_refusal(429)
+        if not TOKEN_RE.match(token or ""):
+            return self._training_verify_refusal(404)
+        # The unguessable token is the access right to this page; nothing else is read.
+        certificate = (
+            request.env["training.certificate"]
+            .sudo()
+            .search([("verify_token", "=", token)], limit=1)
+        )
+        if not certificate:
+            return self._training_verify_refusal(404)
+        self._training_set_page_lang(kwargs.get("lang"))
+        today = certificate._today()
+        state = certificate.state
+        if state in certificate.VALID_STATES and certificate.date_expiry <= today:
+            state = "expired"  # the daily cron has not run yet today
+        states = dict(certificate._fields["state"]._description_selection(request.env))
+        values = {
+            "masked_name": mask_name(certificate.partner_id.name),
+            "course_name": certificate.course_id.with_env(request.env).sudo().name,
+            "date_issued": format_date(request.env, certificate.date_issued),
+            "date_expiry": format_date(request.env, certificate.date_expiry),
+            "state": state,
+            "state_label": states[state],
+            "is_valid": state in certificate.VALID_STATES,
+        }
+        response = request.render("agent_training.certificate_verify_page", values)
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def _training_verify_refusal(self, status):
+        self._training_set_page_lang(None)
+        response = request.render(
+            "agent_training.certificate_verify_refused", {"status": status}, status=status
+        )
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        response.headers["Cache-Control"] = "no-store"
+        if status == 429:
+            response.headers["Retry-After"] = "60"
+        return response
+
+    def _training_set_page_lang(self, asked):
+        """The certificate is Vietnamese: so is its check page, unless another language is asked."""
+        installed = {code for code, _name in request.env["res.lang"].get_installed()}
+        for lang in (asked, "vi_VN"):
+            if lang and lang in installed:
+                request.update_context(lang=lang)
+                return

@@ -1,0 +1,23 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    training_min_certified_staff = fields.Integer(
+        string="Certified Staff per Course",
+        config_parameter="agent_training.min_certified_staff",
+        default=2,
+        help="An agent opens only when, for every mandatory course, at least this many of its "
+        "staff hold a valid certificate. Courses mandatory for team leads need one certified "
+        "team lead.",
+    )
+
+    @api.constrains("training_min_certified_staff")
+    def _check_training_min_certified_staff(self):
+        for settings in self:
+            if settings.training_min_certified_staff < 1:
+                raise ValidationError(
+                    self.env._("At least one certified staff member per course is required.")
+                )
