@@ -18,6 +18,7 @@ from odoo import http, tools
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.osv.expression import AND, OR
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.portal.controllers.portal import (
@@ -316,6 +317,7 @@ class PsaPortal(CustomerPortal):
                         )
                     request.env.flush_all()
             except (UserError, psycopg2.Error) as exc:
+                self._psa_reraise_concurrency(exc)
                 errors.append(self._psa_error_text(exc))
         if errors:
             dossier_sudo.invalidate_recordset()
@@ -530,8 +532,15 @@ class PsaPortal(CustomerPortal):
                     slots[doc_id].write({"file": base64.b64encode(data), "file_name": file_name})
                 env.flush_all()
         except (UserError, psycopg2.Error) as exc:
+            self._psa_reraise_concurrency(exc)
             return None, self._psa_error_text(exc)
         return dossier, None
+
+    @staticmethod
+    def _psa_reraise_concurrency(exc):
+        # Two counters numbering at once: let Odoo replay the whole request (files included).
+        if isinstance(exc, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+            raise exc
 
     @http.route(
         ["/my/dossiers/new"],

@@ -157,6 +157,8 @@ class PsaAgent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Copies: load() retries failed rows with the caller's dicts.
+        vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
             vals.setdefault("is_company", True)
             if vals.get("code", "/") == "/":

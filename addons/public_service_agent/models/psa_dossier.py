@@ -65,7 +65,7 @@ class PsaDossier(models.Model):
     agency_code = fields.Char(readonly=True, copy=False)
     agent_id = fields.Many2one("psa.agent", index=True, tracking=True, ondelete="restrict")
     operator_id = fields.Many2one(
-        related="agent_id.operator_id", store=True, index=True, string="Operator"
+        related="agent_id.operator_id", store=True, index=True, precompute=True, string="Operator"
     )
     staff_user_id = fields.Many2one(
         "res.users", string="Receiving Staff", index=True, tracking=True, ondelete="restrict"
@@ -118,8 +118,8 @@ class PsaDossier(models.Model):
         group_expand="_read_group_stage_ids",
         default=lambda self: self._default_stage(),
     )
-    status_code = fields.Integer(related="stage_id.status_code", store=True)
-    is_closed = fields.Boolean(related="stage_id.is_closed", store=True)
+    status_code = fields.Integer(related="stage_id.status_code", store=True, precompute=True)
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, precompute=True)
     kanban_state = fields.Selection(
         [("normal", "Normal"), ("warning", "Due Soon"), ("late", "Overdue"), ("done", "Closed")],
         compute="_compute_kanban_state",
@@ -135,13 +135,14 @@ class PsaDossier(models.Model):
     date_done = fields.Datetime(readonly=True, copy=False)
     date_returned = fields.Datetime(readonly=True, copy=False)
     is_overdue = fields.Boolean(
-        string="Overdue", compute="_compute_is_overdue", store=True, readonly=True
+        string="Overdue", compute="_compute_is_overdue", store=True, precompute=True
     )
     is_on_time = fields.Boolean(readonly=True, copy=False, help="Set when processing is done.")
     on_time_percent = fields.Float(
         string="On-time Rate (%)",
         compute="_compute_on_time_percent",
         store=True,
+        precompute=True,
         aggregator="avg",
         help="100 when processed by the due date, else 0: its average over processed "
         "dossiers is the on-time rate.",
@@ -172,19 +173,19 @@ class PsaDossier(models.Model):
 
     def init(self):
         # Lists and kanban show open dossiers; these stay small while closed ones pile up.
-        create_index(
-            self.env.cr,
-            "psa_dossier_open_stage_idx",
-            self._table,
-            ["stage_id", "id"],
-            where="is_closed IS NOT TRUE",
+        # Predicates spelled as the ORM writes its domains, or PostgreSQL will not use them.
+        self.env.cr.execute(
+            "DROP INDEX IF EXISTS psa_dossier_open_stage_idx, psa_dossier_overdue_idx"
         )
         create_index(
             self.env.cr,
-            "psa_dossier_overdue_idx",
+            "psa_dossier_open_idx",
             self._table,
-            ["date_due"],
-            where="is_overdue IS TRUE",
+            ["stage_id", "id"],
+            where="is_closed IS NULL OR is_closed = false",
+        )
+        create_index(
+            self.env.cr, "psa_dossier_late_idx", self._table, ["date_due"], where="is_overdue"
         )
         create_index(
             self.env.cr, "psa_dossier_agent_stage_idx", self._table, ["agent_id", "stage_id"]
@@ -256,13 +257,15 @@ class PsaDossier(models.Model):
     # ------------------------------------------------------------------ create / write
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]
         Procedure = self.env["psa.procedure"]
         today = fields.Date.context_today(self)
         by_agency = {}
         first_stage = self._default_stage()
         for vals in vals_list:
             self._check_workflow_fields(vals)
-            if vals.get("stage_id", first_stage.id) != first_stage.id:
+            vals.setdefault("stage_id", first_stage.id)
+            if vals["stage_id"] != first_stage.id:
                 raise ValidationError(
                     self.env._("A dossier starts as “%(stage)s”.", stage=first_stage.name)
                 )
@@ -282,16 +285,16 @@ class PsaDossier(models.Model):
         return dossiers
 
     def _check_receiving_side(self):
-        for dossier in self:
-            if dossier.agent_id and dossier.agent_id.state != "active":
-                raise ValidationError(
-                    self.env._(
-                        "Agent %(agent)s is not open and cannot receive dossiers.",
-                        agent=dossier.agent_id.display_name,
-                    )
+        # Once per distinct agent and staff member: batches come from few counters.
+        closed_agent = self.agent_id.filtered(lambda agent: agent.state != "active")[:1]
+        if closed_agent:
+            raise ValidationError(
+                self.env._(
+                    "Agent %(agent)s is not open and cannot receive dossiers.",
+                    agent=closed_agent.display_name,
                 )
-            if dossier.staff_user_id:
-                dossier.staff_user_id._psa_check_can_handle_dossiers()
+            )
+        self.staff_user_id._psa_check_can_handle_dossiers()
 
     def _create_document_slots(self):
         vals_list = [

@@ -1,4 +1,9 @@
+from unittest.mock import patch
+
 from odoo.tests import TransactionCase, new_test_user
+
+from odoo.addons.public_service_agent.models.psa_agent import PsaAgent
+from odoo.addons.public_service_agent.models.res_users import ResUsers
 
 
 class PsaCommon(TransactionCase):
@@ -7,6 +12,20 @@ class PsaCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # These tests are about this addon's rules; addons that add launch or staff conditions
+        # (agent_training's certification gate) test those themselves.
+        cls.startClassPatcher(
+            patch.object(
+                type(cls.env["psa.agent"]),
+                "_get_activation_blockers",
+                PsaAgent._get_activation_blockers,
+            )
+        )
+        cls.startClassPatcher(
+            patch.object(
+                type(cls.env["res.users"]), "_psa_dossier_blockers", ResUsers._psa_dossier_blockers
+            )
+        )
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.officer = new_test_user(
             cls.env, login="t_officer", groups="public_service_agent.group_psa_officer"
