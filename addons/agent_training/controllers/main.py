@@ -1,5 +1,6 @@
 import hashlib
 import re
+from datetime import timedelta
 
 from odoo import http
 from odoo.http import request
@@ -8,6 +9,8 @@ from odoo.tools import format_date
 from ..models.training_certificate import mask_name
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+LIMIT_PARAM = "agent_training.verify_rate_limit"
+DEFAULT_LIMIT = 30  # look-ups per client and minute
 
 
 class CertificateVerification(http.Controller):
@@ -23,7 +26,10 @@ class CertificateVerification(http.Controller):
         # Counted per client (hashed address, kept one hour), unknown tokens included.
         client = hashlib.sha256((request.httprequest.remote_addr or "").encode()).hexdigest()
         # Refusals are plain responses, not exceptions: an exception would roll the counter back.
-        if not request.env["training.verify.throttle"].sudo()._hit(f"verify:{client[:32]}"):
+        limit = request.env["ir.config_parameter"].sudo().get_param(LIMIT_PARAM, "")
+        limit = int(limit) if str(limit).isdigit() else DEFAULT_LIMIT
+        limiter = request.env["psa.tracking.attempt"].sudo()
+        if not limiter._psa_hit(f"verify:{client[:32]}", limit, timedelta(minutes=1)):
             return self._training_verify_refusal(429)
         if not TOKEN_RE.match(token or ""):
             return self._training_verify_refusal(404)

@@ -5,7 +5,6 @@ from . import training_course
 from . import training_session
 from . import training_attendance
 from . import training_certificate
-from . import training_verify_throttle
 from . import psa_agent_launch_check
 from . import psa_agent
 from . import psa_pilot_phase

@@ -10,7 +10,7 @@ WINDOW_PARAM = "public_service_agent.tracking_rate_window_minutes"
 
 
 class PsaTrackingAttempt(models.Model):
-    """Failed public look-ups per client address, to rate-limit the tracking page.
+    """Failed public look-ups per client address, to rate-limit public pages.
 
     One row per client (``client_key`` is unique): a fixed window opened by the
     first wrong try and the number of wrong tries in it. The counter is bumped with
@@ -63,7 +63,13 @@ class PsaTrackingAttempt(models.Model):
     @api.model
     def _psa_register_failure(self, client_key):
         """Count one wrong try; return True while the client is still within the limit."""
-        limit, window = self._psa_settings()
+        return self._psa_hit(client_key, *self._psa_settings())
+
+    @api.model
+    def _psa_hit(self, client_key, limit, window):
+        """Count one event for ``client_key`` in a fixed ``window`` (timedelta) and return
+        True while at most ``limit`` events happened in it. Other public pages (certificate
+        verification) use it with their own key prefix and limits."""
         now = fields.Datetime.now()
         self.flush_model()
         self.env.cr.execute(

@@ -5,6 +5,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 
+from odoo.addons.public_service_agent.models.psa_dossier_evaluation import INDICATORS
+
 from .common import PsaDossierCommon
 
 
@@ -125,20 +127,7 @@ class TestPsaDossier(PsaDossierCommon):
         self.assertTrue(dossier.evaluation_sent)
         link = dossier.message_ids.filtered(lambda m: dossier.evaluation_token in (m.body or ""))
         self.assertIn(self.citizen, link.partner_ids)
-        scores = dict.fromkeys(
-            [
-                "score_publicity",
-                "score_time",
-                "score_contacts",
-                "score_agencies",
-                "score_attitude",
-                "score_result",
-                "score_cost",
-                "score_feedback",
-                "score_online",
-            ],
-            "2",
-        )
+        scores = dict.fromkeys(INDICATORS, "2")
         scores["score_attitude"] = "0"
         evaluation = self.env["psa.dossier.evaluation"].create({"dossier_id": dossier.id, **scores})
         self.assertEqual(evaluation.score_total, 16)
@@ -296,20 +285,7 @@ class TestPsaAgentKpis(PsaDossierCommon):
         )
         self._new_dossier()  # still open
         self._new_dossier(agent=self.agent_b)
-        scores = dict.fromkeys(
-            [
-                "score_publicity",
-                "score_time",
-                "score_contacts",
-                "score_agencies",
-                "score_attitude",
-                "score_result",
-                "score_cost",
-                "score_feedback",
-                "score_online",
-            ],
-            "1",
-        )
+        scores = dict.fromkeys(INDICATORS, "1")
         self.env["psa.dossier.evaluation"].create({"dossier_id": on_time.id, **scores})
         agent = self.agent_a.with_user(self.officer)
         self.assertEqual(agent.dossier_open_count, 1)
@@ -326,20 +302,7 @@ class TestPsaAgentKpis(PsaDossierCommon):
 
     def test_staff_satisfaction(self):
         dossier = self._run_to_done(self._new_dossier(staff_user_id=self.staff_a.id))
-        scores = dict.fromkeys(
-            [
-                "score_publicity",
-                "score_time",
-                "score_contacts",
-                "score_agencies",
-                "score_attitude",
-                "score_result",
-                "score_cost",
-                "score_feedback",
-                "score_online",
-            ],
-            "2",
-        )
+        scores = dict.fromkeys(INDICATORS, "2")
         self.env["psa.dossier.evaluation"].create({"dossier_id": dossier.id, **scores})
         self.assertEqual(self.staff_a.psa_satisfaction, 100.0)
         self.assertEqual(self.staff_b.psa_satisfaction, 0.0)
