@@ -48,7 +48,28 @@ db_exists "$TEST_DB" || { note "could not create $TEST_DB"; echo "0 passed, $((f
 rm -rf "$DATA_DIR/filestore/$TEST_DB"
 [ -d "$DATA_DIR/filestore/$TEMPLATE" ] && cp -a "$DATA_DIR/filestore/$TEMPLATE" "$DATA_DIR/filestore/$TEST_DB"
 
-# 3. Odoo's runner: install our addons (with their demo data) and run their tests.
+# 3. Each addon installs on its own, with its dependencies and demo data (one check each).
+if [ "${PSA_SKIP_ALONE:-0}" != 1 ]; then
+    for m in ${ADDONS//,/ }; do
+        db="psa_alone_$m"
+        dropdb --if-exists "$db" 2>/dev/null
+        createdb -T "$TEMPLATE" "$db" 2>/dev/null
+        rm -rf "$DATA_DIR/filestore/$db"
+        [ -d "$DATA_DIR/filestore/$TEMPLATE" ] && cp -a "$DATA_DIR/filestore/$TEMPLATE" "$DATA_DIR/filestore/$db"
+        say "Installing $m on its own"
+        alone_log="$ROOT/.logs/alone-$m.log"
+        if odoo_bin -d "$db" -i "$m" --stop-after-init --no-http --log-level=warn > "$alone_log" 2>&1 \
+            && ! grep -qE 'demo data failed to install|Some modules are not loaded| ERROR ' "$alone_log"; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1)); note "$m does not install on its own: see $alone_log"
+        fi
+        cat "$alone_log" >> "$LOG"
+        dropdb --if-exists "$db" 2>/dev/null; rm -rf "$DATA_DIR/filestore/$db"
+    done
+fi
+
+# 4. Odoo's runner: install our addons (with their demo data) and run their tests.
 TAGS="${PSA_TEST_TAGS:-/public_service_agent,/agent_training,/postal_delivery,/subsidy}"
 say "Odoo tests ($TAGS); log: $LOG"
 odoo_bin -d "$TEST_DB" -i "$ADDONS" --test-tags "$TAGS" --stop-after-init \
@@ -75,7 +96,7 @@ if [ "$o_run" = 0 ]; then failed=$((failed + 1)); note "odoo-bin ran no test"; f
 grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$LOG" | grep -v 'odoo_tests' | head -20 >&2
 note "Odoo tests: $((o_run - o_failed - o_errors - o_skipped)) passed, $o_failed failed, $o_errors errors, $o_skipped skipped"
 
-# 4. Cross-module scenarios with pytest-odoo on the same database (installs nothing).
+# 5. Cross-module scenarios with pytest-odoo on the same database (installs nothing).
 say "pytest tests/ on $TEST_DB"
 JUNIT="$ROOT/.logs/pytest.xml"; rm -f "$JUNIT"
 "$PY" -m pytest "$ROOT/tests" -p no:cacheprovider --odoo-config="$CONF" --odoo-database="$TEST_DB" \
