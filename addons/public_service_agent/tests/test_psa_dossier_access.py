@@ -118,3 +118,35 @@ class TestPsaDossierAccess(PsaDossierCommon):
         self._fill(self.dossier_a).action_receive()
         with self.assertRaisesRegex(UserError, "newly registered"):
             doc.write({"file": b"UERG", "file_name": "b.pdf"})
+
+    @mute_logger("odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")
+    def test_technical_models_for_administrators_only(self):
+        employee = new_test_user(self.env, login="t_employee3", groups="base.group_user")
+        for model in ("psa.dossier.sequence", "psa.tracking.attempt"):
+            self.env[model].with_user(self.admin_user).search([], limit=1)
+            for user in (self.officer, self.staff_a, employee, self.env.ref("base.public_user")):
+                with self.subTest(model=model, user=user.login), self.assertRaises(AccessError):
+                    self.env[model].with_user(user).search([], limit=1)
+            with self.assertRaises(AccessError):
+                self.env[model].with_user(self.admin_user).create({})
+
+    @mute_logger("odoo.addons.base.models.ir_model")
+    def test_dossier_wizards_for_officers_only(self):
+        wizards = {
+            "psa.dossier.apology.wizard": {"reason": "x", "new_due": "2030-01-01 10:00:00"},
+            "psa.dossier.supplement.wizard": {},
+            "psa.dossier.refuse.wizard": {"reason": "x"},
+        }
+        for model, vals in wizards.items():
+            vals = {"dossier_id": self.dossier_a.id, **vals}
+            self.env[model].with_user(self.officer).create(vals)
+            with self.subTest(model=model), self.assertRaises(AccessError):
+                self.env[model].with_user(self.staff_a).create(vals)
+        with self.assertRaises(AccessError):
+            self.env["psa.agent.state.wizard"].with_user(self.officer).create(
+                {
+                    "agent_ids": [(6, 0, self.agent_a.ids)],
+                    "target_state": "suspended",
+                    "reason": "x",
+                }
+            )
