@@ -104,3 +104,12 @@ class PsaDossierCommon(PsaCommon):
             {"file": b"UERGLTEuNA==", "file_name": "a.pdf"}
         )
         return dossier
+
+    @staticmethod
+    def _return_result(dossier):
+        """Walk a complete dossier through the normal path to "result returned"."""
+        dossier.action_receive()
+        dossier.action_start_processing()
+        dossier.action_mark_done()
+        dossier.action_return_result()
+        return dossier

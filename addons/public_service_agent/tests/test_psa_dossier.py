@@ -61,14 +61,7 @@ class TestPsaDossier(PsaDossierCommon):
         self.assertEqual(dossier.status_code, 1)
 
     def test_closed_dossier_is_read_only(self):
-        dossier = self._fill(self._new_dossier())
-        for action in (
-            "action_receive",
-            "action_start_processing",
-            "action_mark_done",
-            "action_return_result",
-        ):
-            getattr(dossier, action)()
+        dossier = self._return_result(self._fill(self._new_dossier()))
         self.assertTrue(dossier.is_closed)
         with self.assertRaises(UserError):
             dossier.write({"note": "late edit"})
@@ -115,14 +108,7 @@ class TestPsaDossier(PsaDossierCommon):
             dossier.document_ids[0].write({"state": "rejected"})
 
     def test_evaluation_scores_roll_up(self):
-        dossier = self._fill(self._new_dossier())
-        for action in (
-            "action_receive",
-            "action_start_processing",
-            "action_mark_done",
-            "action_return_result",
-        ):
-            getattr(dossier, action)()
+        dossier = self._return_result(self._fill(self._new_dossier()))
         self.assertTrue(dossier.evaluation_token)
         self.assertTrue(dossier.evaluation_sent)
         link = dossier.message_ids.filtered(lambda m: dossier.evaluation_token in (m.body or ""))
