@@ -41,6 +41,17 @@ class PsaHttpCommon(PsaDossierCommon, HttpCase):
             {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
         )
 
+    def _assert_filed_by_staff_a(self, cccd):
+        """The one dossier filed through the portal for this citizen, as staff A filed it."""
+        dossier = self.env["psa.dossier"].search([("citizen_id.psa_cccd", "=", cccd)])
+        self.assertEqual(len(dossier), 1)
+        self.assertEqual(dossier.agent_id, self.agent_a)
+        self.assertEqual(dossier.staff_user_id, self.staff_a)
+        self.assertEqual(dossier.status_code, 1)
+        self.assertEqual(dossier.return_method, "agent")
+        self.assertEqual(dossier.citizen_id.phone, "+84987654321")
+        return dossier
+
 
 @tagged("post_install", "-at_install")
 class TestPsaPortalIsolation(PsaHttpCommon):
@@ -269,13 +280,7 @@ class TestPsaPortalForm(PsaHttpCommon):
         response = self._submit(self._form(), self._scans())
         self.assertEqual(response.status_code, 200)
         self.assertIn("created=1", response.url)
-        dossier = self.env["psa.dossier"].search([("citizen_id.psa_cccd", "=", "001090054321")])
-        self.assertEqual(len(dossier), 1)
-        self.assertEqual(dossier.agent_id, self.agent_a)
-        self.assertEqual(dossier.staff_user_id, self.staff_a)
-        self.assertEqual(dossier.status_code, 1)
-        self.assertEqual(dossier.return_method, "agent")
-        self.assertEqual(dossier.citizen_id.phone, "+84987654321")
+        dossier = self._assert_filed_by_staff_a("001090054321")
         self.assertEqual(dossier.citizen_id.name, "Lê Thị Hoa")
         self.assertIn(f"/my/dossiers/{dossier.id}", response.url)
         self.assertIn(dossier.name, response.text)
@@ -454,13 +459,7 @@ class TestPsaPortalForm(PsaHttpCommon):
 class TestPsaPortalTour(PsaHttpCommon):
     def test_staff_files_and_officer_returns_the_result(self):
         self.start_tour("/my/dossiers/new", "psa_portal_new_dossier", login=self.staff_a.login)
-        dossier = self.env["psa.dossier"].search([("citizen_id.psa_cccd", "=", "001190012345")])
-        self.assertEqual(len(dossier), 1)
-        self.assertEqual(dossier.agent_id, self.agent_a)
-        self.assertEqual(dossier.staff_user_id, self.staff_a)
-        self.assertEqual(dossier.status_code, 1)
-        self.assertEqual(dossier.return_method, "agent")
-        self.assertEqual(dossier.citizen_id.phone, "+84987654321")
+        dossier = self._assert_filed_by_staff_a("001190012345")
         self.assertFalse(dossier.missing_document_count)
         self.assertTrue(all(dossier.document_ids.filtered("required").mapped("file")))
 
