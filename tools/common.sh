@@ -1,6 +1,8 @@
 # Sourced by the other tools: paths and helpers shared by `make run`, `make test` and `make lint`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Per-checkout settings (ports, database names) for several clones on one machine; not committed.
+[ -f "$ROOT/.local.env" ] && source "$ROOT/.local.env"
 ODOO_SRC="${ODOO_SRC:-$HOME/.cache/odoo-src/18.0}"
 VENV="$ROOT/.venv"
 PY="$VENV/bin/python"

@@ -1,3 +1,4 @@
+from . import psa_state_machine_mixin
 from . import psa_admin_unit
 from . import res_partner
 from . import psa_pilot_phase

@@ -5,32 +5,37 @@ from odoo.exceptions import UserError, ValidationError
 class PsaAgent(models.Model):
     """A post office or shop that files dossiers for citizens.
 
-    Lifecycle::
+    States::
 
-        draft -> training -> ready -> active <-> suspended
-                                         \\          |
-                                          +-> closed <+
+        draft -> training
+        training -> draft, ready
+        ready -> training, active
+        active -> suspended, closed
+        suspended -> active, closed
+        closed -> (final)
 
-    Every transition is checked in ``write()``; becoming active goes through
-    ``_check_activation_gate()``, which ``agent_training`` extends.
+    The table is ``_state_transitions``, enforced by ``psa.state.machine.mixin``. Suspending
+    and closing need a reason; becoming active goes through ``_get_activation_blockers()``,
+    which ``agent_training`` extends with the launch gate.
     """
 
     _name = "psa.agent"
     _description = "Public Service Agent"
     _inherits = {"res.partner": "partner_id"}
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["psa.state.machine.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "code, id"
     _rec_names_search = ["code", "name"]
 
-    STATE_TRANSITIONS = {
-        "draft": {"training"},
-        "training": {"draft", "ready"},
-        "ready": {"training", "active"},
-        "active": {"suspended", "closed"},
-        "suspended": {"active", "closed"},
-        "closed": set(),
+    _state_transitions = {
+        "draft": ("training",),
+        "training": ("draft", "ready"),
+        "ready": ("training", "active"),
+        "active": ("suspended", "closed"),
+        "suspended": ("active", "closed"),
+        "closed": (),
     }
-    STATES_NEEDING_REASON = {"suspended", "closed"}
+    _state_needs_reason = ("suspended", "closed")
+    _state_reason_field = "state_reason"
 
     partner_id = fields.Many2one(
         "res.partner", required=True, ondelete="restrict", auto_join=True, index=True
@@ -163,58 +168,18 @@ class PsaAgent(models.Model):
             vals.setdefault("is_company", True)
             if vals.get("code", "/") == "/":
                 vals["code"] = self.env["ir.sequence"].next_by_code("psa.agent") or "/"
-        requested = [vals.pop("state", "draft") for vals in vals_list]
-        agents = super().create(vals_list)
-        # A record never starts past draft: imports walk the same checked path as buttons.
-        for agent, state in zip(agents, requested, strict=True):
-            if state != "draft":
-                agent._walk_to_state(state)
-        return agents
-
-    def _walk_to_state(self, target):
-        path = {
-            "training": ["training"],
-            "ready": ["training", "ready"],
-            "active": ["training", "ready", "active"],
-        }.get(target)
-        if not path:
-            raise ValidationError(
-                self.env._("A new agent cannot start in state %(state)s.", state=target)
-            )
-        for step in path:
-            self.write({"state": step})
+        return super().create(vals_list)
 
     def write(self, vals):
-        if "state" in vals:
-            self._check_state_change(vals["state"], vals.get("state_reason"))
-            if vals["state"] == "active":
-                vals.setdefault("date_opened", fields.Date.context_today(self))
-                vals.setdefault("state_reason", False)
+        if vals.get("state") == "active":
+            vals = dict(vals, state_reason=vals.get("state_reason", False))
+            vals.setdefault("date_opened", fields.Date.context_today(self))
         return super().write(vals)
 
-    def _check_state_change(self, new_state, reason):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for agent in self:
-            if agent.state == new_state:
-                continue
-            if new_state not in self.STATE_TRANSITIONS[agent.state]:
-                raise ValidationError(
-                    self.env._(
-                        "Agent %(agent)s cannot go from %(old)s to %(new)s.",
-                        agent=agent.display_name,
-                        old=labels[agent.state],
-                        new=labels[new_state],
-                    )
-                )
-            if new_state in self.STATES_NEEDING_REASON and not (reason or "").strip():
-                raise ValidationError(
-                    self.env._(
-                        "Give a reason to set agent %(agent)s to %(new)s.",
-                        agent=agent.display_name,
-                        new=labels[new_state],
-                    )
-                )
-            if new_state == "active":
+    def _state_check(self, old_state, new_state, vals):
+        super()._state_check(old_state, new_state, vals)
+        if new_state == "active":
+            for agent in self:
                 missing = agent._get_activation_blockers()
                 if missing:
                     raise self._blocked_error(

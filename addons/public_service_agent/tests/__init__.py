@@ -8,3 +8,4 @@ from . import test_psa_dossier_access
 from . import test_psa_reports
 from . import test_psa_portal
 from . import test_psa_tracking
+from . import test_psa_state_machine
