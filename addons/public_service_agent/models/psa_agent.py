@@ -177,7 +177,7 @@ class PsaAgent(models.Model):
         return super().write(vals)
 
     def _state_check(self, old_state, new_state, vals):
-        super()._state_check(old_state, new_state, vals)
+        result = super()._state_check(old_state, new_state, vals)
         if new_state == "active":
             for agent in self:
                 missing = agent._get_activation_blockers()
@@ -186,6 +186,7 @@ class PsaAgent(models.Model):
                         self.env._("Agent %(agent)s cannot open yet:", agent=agent.display_name),
                         missing,
                     )
+        return result
 
     @api.model
     def _blocked_error(self, headline, reasons):

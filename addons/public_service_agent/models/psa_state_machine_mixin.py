@@ -9,7 +9,9 @@ DRAWING_LINE = re.compile(r"^\s*([a-z_]+)\s*->(.*)$")
 
 
 class PsaStateMachineMixin(models.AbstractModel):
-    """A declared state machine: one transition table, checked in ``write()``, walked by ``create()``.
+    """A declared state machine: one transition table, checked in ``write()``.
+
+    ``create()`` walks it too.
 
     A model inheriting it declares ``_state_transitions = {state: (next, ...)}`` and draws the
     same table in its class docstring, one line per state::
@@ -69,7 +71,8 @@ class PsaStateMachineMixin(models.AbstractModel):
         if new_state not in allowed:
             raise ValidationError(
                 self.env._(
-                    "%(record)s cannot go from %(old)s to %(new)s. Allowed next states: %(allowed)s.",
+                    "%(record)s cannot go from %(old)s to %(new)s. "
+                    "Allowed next states: %(allowed)s.",
                     record=self[:1].display_name,
                     old=labels.get(old_state, old_state),
                     new=labels.get(new_state, new_state),
@@ -85,6 +88,7 @@ class PsaStateMachineMixin(models.AbstractModel):
                         new=labels.get(new_state, new_state),
                     )
                 )
+        return True
 
     def _on_state_change(self, old_state, new_state):
         """Called after ``self`` moved from ``old_state`` to ``new_state``; models extend it."""

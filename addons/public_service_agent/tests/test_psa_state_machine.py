@@ -27,7 +27,9 @@ class TestPsaStateMachineDrawings(TransactionCase):
         original = agent_cls._state_transitions
         try:
             agent_cls._state_transitions = {**original, "closed": ("active",)}
-            self.assertNotEqual(self.env["psa.agent"]._state_drawing(), self.env["psa.agent"]._state_table())
+            self.assertNotEqual(
+                self.env["psa.agent"]._state_drawing(), self.env["psa.agent"]._state_table()
+            )
         finally:
             agent_cls._state_transitions = original
 
