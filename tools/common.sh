@@ -41,4 +41,22 @@ render_conf() {
 
 odoo_bin() { "$PY" "$ODOO_SRC/odoo-bin" -c "$CONF" "$@"; }
 
-db_exists() { psql -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$1'" 2>/dev/null | grep -q 1; }
+# SQL with values passed as psql variables (:'name' quotes a literal, :"name" an identifier),
+# never spliced into the text. Usage: sql DB "SELECT ... WHERE name = :'v'" v=value
+sql() {
+    local db="$1" query="$2"; shift 2
+    local args=()
+    for kv in "$@"; do args+=(-v "$kv"); done
+    printf '%s\n' "$query" | psql -d "$db" -Atq "${args[@]}"
+}
+
+db_exists() { sql postgres "SELECT 1 FROM pg_database WHERE datname = :'db'" db="$1" 2>/dev/null | grep -q 1; }
+drop_db() { sql postgres 'DROP DATABASE IF EXISTS :"db"' db="$1" >/dev/null 2>&1; }
+
+# A content hash of the Odoo source's addon manifests: it changes with any new 18.0 build that
+# changes a module's version or data files, which release.py (the same in every 18.0 build) does not.
+odoo_source_key() {
+    local dirs=("$ODOO_SRC/odoo/addons")
+    [ -d "$ODOO_SRC/addons" ] && dirs+=("$ODOO_SRC/addons")
+    find "${dirs[@]}" -maxdepth 2 -name __manifest__.py -print0 | sort -z | xargs -0 cat | sha1sum | cut -c1-16
+}

@@ -9,7 +9,7 @@ DB="${1:-$TEST_DB}"
 shift || true
 MODULES="${*:-${ADDONS//,/ }}"
 for m in $MODULES; do
-    state=$(psql -d "$DB" -Atqc "SELECT state FROM ir_module_module WHERE name = '$m'")
+    state=$(sql "$DB" "SELECT state FROM ir_module_module WHERE name = :'m'" m="$m")
     [ "$state" = installed ] || { echo "$m is not installed in $DB: skipped" >&2; continue; }
     pot="$ROOT/addons/$m/i18n/$m.pot"
     odoo_bin -d "$DB" --i18n-export="$pot" --modules="$m" --no-http --log-level=warn --stop-after-init

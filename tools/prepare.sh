@@ -72,26 +72,37 @@ fi
 if [ -n "${PGHOST:-}${PGPORT:-}" ] && pg_isready -q -h "${PGHOST:-localhost}" -p "${PGPORT:-5432}" 2>/dev/null; then
     echo "export PGHOST='${PGHOST:-localhost}' PGPORT='${PGPORT:-5432}' PGUSER='${PGUSER:-odoo}'" > "$ROOT/.pg-env"
 else
-    mkdir -p "$PGDIR/run"
-    if [ ! -f "$PGDIR/data/PG_VERSION" ]; then
+    if [ "$(id -u)" = 0 ] && [ ! -e "$PGDIR" ]; then
+        # initdb refuses root: the cluster belongs to the postgres OS user, who must reach .pg.
+        # Where a parent folder of the clone is closed to it, the cluster lives in postgres's
+        # home instead (.pg links there): no permission outside the clone is changed.
+        id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
+        mkdir -p "$PGDIR" && chown postgres: "$PGDIR"
+        if ! (cd / && runuser -u postgres -- test -w "$PGDIR"); then
+            rmdir "$PGDIR"
+            home="/var/lib/postgresql/psa-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
+            mkdir -p "$home" && chown postgres: "$home" && ln -s "$home" "$PGDIR"
+            say "The postgres user cannot reach $ROOT: the private cluster lives in $home"
+        fi
+    fi
+    PGREAL="$(mkdir -p "$PGDIR" && cd "$PGDIR" && pwd -P)"
+    mkdir -p "$PGREAL/run"
+    if [ ! -f "$PGREAL/data/PG_VERSION" ]; then
         say "Creating the private PostgreSQL cluster in .pg/"
-        rm -rf "$PGDIR/data"; mkdir -p "$PGDIR/data"
-        initdb_cmd=("$PG_BIN/initdb" -D "$PGDIR/data" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8)
+        rm -rf "$PGREAL/data"; mkdir -p "$PGREAL/data"
+        initdb_cmd=("$PG_BIN/initdb" -D "$PGREAL/data" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8)
         if [ "$(id -u)" = 0 ]; then
-            # initdb refuses root: the cluster belongs to the postgres OS user.
-            id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
-            chown -R postgres: "$PGDIR"
-            d="$PGDIR"; while [ "$d" != / ]; do chmod o+x "$d" 2>/dev/null || true; d="$(dirname "$d")"; done
-            runuser -u postgres -- "${initdb_cmd[@]}" >/dev/null
+            chown -R postgres: "$PGREAL"
+            (cd / && runuser -u postgres -- "${initdb_cmd[@]}") >/dev/null
         else
             "${initdb_cmd[@]}" >/dev/null
         fi
     fi
-    if ! pg_isready -q -h "$PGDIR/run" -p "$PG_PRIVATE_PORT" 2>/dev/null; then
-        ctl=("$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60
-             -o "-k $PGDIR/run -c listen_addresses= -p $PG_PRIVATE_PORT -c max_connections=200 -c shared_buffers=512MB -c fsync=${PSA_PG_FSYNC:-on}" start)
-        if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "${ctl[@]}" >/dev/null; else "${ctl[@]}" >/dev/null; fi \
+    if ! pg_isready -q -h "$PGREAL/run" -p "$PG_PRIVATE_PORT" 2>/dev/null; then
+        ctl=("$PG_BIN/pg_ctl" -D "$PGREAL/data" -l "$PGREAL/server.log" -w -t 60
+             -o "-k $PGREAL/run -c listen_addresses= -p $PG_PRIVATE_PORT -c max_connections=200 -c shared_buffers=512MB -c fsync=${PSA_PG_FSYNC:-on}" start)
+        if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "${ctl[@]}") >/dev/null; else "${ctl[@]}" >/dev/null; fi \
             || die "PostgreSQL did not start; see .pg/server.log"
     fi
-    echo "export PGHOST='$PGDIR/run' PGPORT='$PG_PRIVATE_PORT' PGUSER='odoo'" > "$ROOT/.pg-env"
+    echo "export PGHOST='$PGREAL/run' PGPORT='$PG_PRIVATE_PORT' PGUSER='odoo'" > "$ROOT/.pg-env"
 fi

@@ -10,7 +10,7 @@ if ! db_exists "$DEMO_DB"; then
         --no-http --log-level=warn > "$ROOT/.logs/demo-install.log" 2>&1 \
         || grep -q "demo data failed to install" "$ROOT/.logs/demo-install.log"; then
         tail -n 30 "$ROOT/.logs/demo-install.log" >&2
-        psql -d postgres -qc "DROP DATABASE IF EXISTS \"$DEMO_DB\"" >/dev/null 2>&1 || true
+        drop_db "$DEMO_DB" || true
         die "creating the demo database failed; full log in .logs/demo-install.log"
     fi
 fi

@@ -14,9 +14,10 @@ LOG="$ROOT/.logs/test-$(date +%Y%m%d-%H%M%S).log"
 ln -sfn "$(basename "$LOG")" "$ROOT/.logs/test-latest.log"
 stop_private_pg() {
     # Leave the machine as we found it: a cluster this run started is stopped again.
-    if [ "$pg_was_up" = 0 ] && [ "$PGHOST" = "$PGDIR/run" ]; then
-        if [ "$(id -u)" = 0 ]; then runuser -u postgres -- pg_ctl -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1
-        else pg_ctl -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1; fi
+    local real; real="$(cd "$PGDIR" 2>/dev/null && pwd -P)"
+    if [ "$pg_was_up" = 0 ] && [ -n "$real" ] && [ "$PGHOST" = "$real/run" ]; then
+        if [ "$(id -u)" = 0 ]; then runuser -u postgres -- pg_ctl -D "$real/data" -m fast -w stop >/dev/null 2>&1
+        else pg_ctl -D "$real/data" -m fast -w stop >/dev/null 2>&1; fi
     fi
 }
 trap stop_private_pg EXIT
@@ -29,11 +30,11 @@ if bash "$ROOT/tools/lint.sh" >> "$LOG" 2>&1; then passed=$((passed + 1)); else 
 
 # 2. A template with Odoo's own dependencies, cached by source, pins and module list.
 BASE_MODULES="base,web,mail,portal,resource,phone_validation,survey,account,queue_job,report_xlsx"
-key="$(printf '%s|%s|%s' "$BASE_MODULES" "$(cat "$VENV/.psa-stamp")" "$(sha1sum "$ODOO_SRC/odoo/release.py")" | sha1sum | cut -c1-10)"
+key="$(printf '%s|%s|%s' "$BASE_MODULES" "$(cat "$VENV/.psa-stamp")" "$(odoo_source_key)" | sha1sum | cut -c1-10)"
 TEMPLATE="psa_tmpl_$key"
 if ! db_exists "$TEMPLATE"; then
     say "Building the cached template database $TEMPLATE (once per change of Odoo or pins)"
-    for old in $(psql -d postgres -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'psa_tmpl_%'"); do
+    for old in $(sql postgres "SELECT datname FROM pg_database WHERE datname LIKE 'psa_tmpl_%'"); do
         dropdb --if-exists "$old"; rm -rf "$DATA_DIR/filestore/$old"
     done
     if ! odoo_bin -d "$TEMPLATE" -i "$BASE_MODULES" --stop-after-init --no-http --log-level=warn >> "$LOG" 2>&1; then

@@ -28,24 +28,31 @@ class TrainingCertificate(models.Model):
 
     States::
 
-        valid -> expiring (30 days before expiry) -> expired
-          \\________________\\______________________-> revoked (with a reason)
+        valid -> expiring, expired, revoked
+        expiring -> valid, expired, revoked
+        expired -> (final)
+        revoked -> (final)
 
-    *expired* and *revoked* are final. The daily cron moves certificates along the
-    calendar; revocation goes through the revocation wizard.
+    The table is ``_state_transitions``, enforced by ``psa.state.machine.mixin``. A new
+    certificate starts in the state its expiry date gives (*expiring* 30 days before it); the
+    daily cron moves certificates along the calendar; revocation needs a reason and goes
+    through the revocation wizard.
     """
 
     _name = "training.certificate"
     _description = "Training Certificate"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = ["psa.state.machine.mixin", "mail.thread", "mail.activity.mixin", "portal.mixin"]
     _order = "date_issued desc, id desc"
 
-    STATE_TRANSITIONS = {
-        "valid": {"expiring", "expired", "revoked"},
-        "expiring": {"valid", "expired", "revoked"},
-        "expired": set(),
-        "revoked": set(),
+    _state_initial = "valid"
+    _state_transitions = {
+        "valid": ("expiring", "expired", "revoked"),
+        "expiring": ("valid", "expired", "revoked"),
+        "expired": (),
+        "revoked": (),
     }
+    _state_needs_reason = ("revoked",)
+    _state_reason_field = "revoke_reason"
     # A certificate is a legal document: what it certifies never changes after issue.
     IMMUTABLE_FIELDS = {
         "name",
@@ -235,34 +242,7 @@ class TrainingCertificate(models.Model):
                     fields=", ".join(sorted(frozen)),
                 )
             )
-        if "state" in vals:
-            self._check_state_change(vals["state"], vals.get("revoke_reason"))
         return super().write(vals)
-
-    def _check_state_change(self, new_state, reason):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        if new_state not in labels:
-            raise ValidationError(
-                self.env._("Unknown certificate state %(state)s.", state=new_state)
-            )
-        for certificate in self:
-            if certificate.state == new_state:
-                continue
-            if new_state not in self.STATE_TRANSITIONS[certificate.state]:
-                raise ValidationError(
-                    self.env._(
-                        "Certificate %(number)s cannot go from %(old)s to %(new)s.",
-                        number=certificate.name,
-                        old=labels[certificate.state],
-                        new=labels[new_state],
-                    )
-                )
-            if new_state == "revoked" and not (reason or "").strip():
-                raise ValidationError(
-                    self.env._(
-                        "Give a reason to revoke certificate %(number)s.", number=certificate.name
-                    )
-                )
 
     def unlink(self):
         if not self.env.su:

@@ -5,28 +5,29 @@ from odoo.exceptions import ValidationError
 class TrainingSession(models.Model):
     """A class of one course, run by one trainer.
 
-    Lifecycle::
+    States::
 
-        draft -> open -> in_progress -> done
-          ^       |          |
-          +-------+          |
-        cancelled <----------+  (from draft, open or in_progress; back to draft)
+        draft -> open, cancelled
+        open -> draft, in_progress, cancelled
+        in_progress -> done, cancelled
+        done -> (final)
+        cancelled -> draft
 
-    Every transition is checked in ``write()``. Reaching *done* invites the present
-    trainees, and only them, to the course exam.
+    The table is ``_state_transitions``, enforced by ``psa.state.machine.mixin``. Reaching
+    *done* invites the present trainees, and only them, to the course exam.
     """
 
     _name = "training.session"
     _description = "Training Session"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["psa.state.machine.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, id desc"
 
-    STATE_TRANSITIONS = {
-        "draft": {"open", "cancelled"},
-        "open": {"draft", "in_progress", "cancelled"},
-        "in_progress": {"done", "cancelled"},
-        "done": set(),
-        "cancelled": {"draft"},
+    _state_transitions = {
+        "draft": ("open", "cancelled"),
+        "open": ("draft", "in_progress", "cancelled"),
+        "in_progress": ("done", "cancelled"),
+        "done": (),
+        "cancelled": ("draft",),
     }
     # Attendees may be added while the session has not ended.
     REGISTRATION_STATES = {"draft", "open", "in_progress"}
@@ -144,27 +145,7 @@ class TrainingSession(models.Model):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("training.session") or "/"
-        requested = [vals.pop("state", "draft") for vals in vals_list]
-        sessions = super().create(vals_list)
-        # Imports that ask for a later state walk the same checked transitions.
-        for session, state in zip(sessions, requested, strict=True):
-            if state != "draft":
-                session._walk_to_state(state)
-        return sessions
-
-    def _walk_to_state(self, target):
-        path = {
-            "open": ["open"],
-            "in_progress": ["open", "in_progress"],
-            "done": ["open", "in_progress", "done"],
-            "cancelled": ["cancelled"],
-        }.get(target)
-        if not path:
-            raise ValidationError(
-                self.env._("A new session cannot start in state %(state)s.", state=target)
-            )
-        for step in path:
-            self.write({"state": step})
+        return super().create(vals_list)
 
     def write(self, vals):
         self._check_locked_fields(vals)
@@ -173,10 +154,10 @@ class TrainingSession(models.Model):
                 raise ValidationError(
                     self.env._("Only a training manager can hand a session to another trainer.")
                 )
-        new_state = vals.get("state")
-        if new_state:
-            self._check_state_change(new_state)
-        res = super().write(vals)
+        return super().write(vals)
+
+    def _on_state_change(self, old_state, new_state):
+        res = super()._on_state_change(old_state, new_state)
         if new_state == "done":
             self.attendance_ids._send_exam_invitations()
         return res
@@ -198,22 +179,9 @@ class TrainingSession(models.Model):
                     )
                 )
 
-    def _check_state_change(self, new_state):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        if new_state not in labels:
-            raise ValidationError(self.env._("Unknown session state %(state)s.", state=new_state))
+    def _state_check(self, old_state, new_state, vals):
+        result = super()._state_check(old_state, new_state, vals)
         for session in self:
-            if session.state == new_state:
-                continue
-            if new_state not in self.STATE_TRANSITIONS[session.state]:
-                raise ValidationError(
-                    self.env._(
-                        "Session %(session)s cannot go from %(old)s to %(new)s.",
-                        session=session.display_name,
-                        old=labels[session.state],
-                        new=labels[new_state],
-                    )
-                )
             if new_state == "open" and not (session.location or session.online_url):
                 raise ValidationError(
                     self.env._(
@@ -234,6 +202,7 @@ class TrainingSession(models.Model):
                         session=session.display_name,
                     )
                 )
+        return result
 
     def unlink(self):
         if any(session.state not in ("draft", "cancelled") for session in self):

@@ -28,7 +28,7 @@ class TestTrainingSession(TrainingCommon):
             session.write({"state": "open"})
         session.action_reset_draft()
         self.assertEqual(session.state, "draft")
-        with self.assertRaisesRegex(ValidationError, "Unknown session state"):
+        with self.assertRaisesRegex(ValidationError, "cannot go from"):
             session.write({"state": "finished"})
 
     def test_done_is_final(self):
