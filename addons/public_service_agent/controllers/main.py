@@ -7,7 +7,6 @@ after one of these checks is a dossier read as superuser, and the templates only
 receive plain values (masked name, statuses, dates): never CCCD or phone.
 """
 
-import hashlib
 import re
 
 import psycopg2
@@ -53,10 +52,10 @@ class PsaPublic(http.Controller):
         response.headers.update({**PUBLIC_HEADERS, **(headers or {})})
         return response
 
-    def _psa_client_key(self):
-        # A hash, not the address itself: the table only needs to tell clients apart.
+    def _psa_client_keys(self, code):
+        # Per address and code, per code, and a wider ceiling per address.
         address = request.httprequest.remote_addr or ""
-        return "tracking:" + hashlib.sha256(address.encode()).hexdigest()[:40]
+        return request.env["psa.tracking.attempt"].sudo()._psa_tracking_keys(address, code)
 
     # ------------------------------------------------------------------ tracking
     def _psa_find_tracked_dossier(self, code, digits):
@@ -65,7 +64,9 @@ class PsaPublic(http.Controller):
         if CODE_RE.match(code):
             # Codes are upper case (…H26-…); accept them typed in lower case too.
             dossier = dossier.search([("name", "in", list({code, code.upper()}))], limit=1)
-        phone = re.sub(r"\D", "", dossier.citizen_id.phone or "") if dossier else ""
+        # The phone typed for this dossier, else the citizen's record.
+        phone = (dossier.filed_phone or dossier.citizen_id.phone or "") if dossier else ""
+        phone = re.sub(r"\D", "", phone)
         expected = phone[-4:] if len(phone) >= 4 else "----"
         # Compared in constant time, and also for unknown codes, so both take one path.
         matches = consteq(expected, digits)
@@ -87,6 +88,10 @@ class PsaPublic(http.Controller):
             "is_closed": dossier.is_closed,
             "supplement": dossier.status_code == 5,
             "timeline": status_timeline(dossier),
+            # The citizen's own channel to the evaluation: shown only after code and digits.
+            "evaluation_url": dossier.evaluation_token
+            and not dossier.evaluation_ids
+            and f"/dossier/evaluate/{dossier.evaluation_token}",
         }
 
     @http.route(
@@ -112,8 +117,8 @@ class PsaPublic(http.Controller):
             return self._psa_render(template, values)
 
         Attempt = request.env["psa.tracking.attempt"].sudo()
-        client_key = self._psa_client_key()
-        if Attempt._psa_is_blocked(client_key):
+        client_keys = self._psa_client_keys(code)
+        if Attempt._psa_any_blocked(client_keys):
             return self._psa_too_many(values)
         digits = (phone_digits or "").strip()
         if not code or not DIGITS_RE.match(digits):
@@ -123,7 +128,7 @@ class PsaPublic(http.Controller):
             return self._psa_render(template, values, status=400)
         dossier = self._psa_find_tracked_dossier(code, digits)
         if not dossier:
-            if not Attempt._psa_register_failure(client_key):
+            if not Attempt._psa_register_failures(client_keys):
                 return self._psa_too_many(values)
             values["not_found"] = True
             return self._psa_render(template, values)
