@@ -8,6 +8,16 @@ class ResUsers(models.Model):
         "training.certificate", "user_id", string="Training Certificates"
     )
 
+    def write(self, vals):
+        # Archiving staff, or changing who is portal staff, may leave an open agent short.
+        watched = {"active", "share", "groups_id", "partner_id"}.intersection(vals)
+        agents = self.sudo().partner_id.parent_id.psa_agent_ids if watched else None
+        result = super().write(vals)
+        if watched:
+            agents |= self.sudo().partner_id.parent_id.psa_agent_ids
+            agents._training_enforce_gate(self.env._("A certified staff member left or was archived."))
+        return result
+
     def _psa_dossier_blockers(self):
         blockers = super()._psa_dossier_blockers()
         if self._is_internal():

@@ -237,7 +237,13 @@ class TrainingCertificate(models.Model):
             )
         if "state" in vals:
             self._check_state_change(vals["state"], vals.get("revoke_reason"))
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.get("state") and vals["state"] not in self.VALID_STATES:
+            # However a certificate stops being valid, the agent's gate is checked again.
+            self.sudo().agent_id._training_enforce_gate(
+                self.env._("A staff certificate is no longer valid.")
+            )
+        return result
 
     def _check_state_change(self, new_state, reason):
         labels = dict(self._fields["state"]._description_selection(self.env))
