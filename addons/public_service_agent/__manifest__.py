@@ -2,7 +2,7 @@
     "name": "Public Service Agents",
     "summary": "Hanoi's online public-service agents: agents, wards, procedures, dossiers, "
     "agent portal and citizen tracking",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Public Administration",
     "website": "https://github.com/hanoi-psa/public-service-agents",
     "author": "Hanoi PSA Team",
@@ -25,6 +25,7 @@
         "wizards/psa_dossier_wizard_views.xml",
         "views/psa_procedure_views.xml",
         "views/psa_dossier_views.xml",
+        "views/psa_personal_data_log_views.xml",
         "views/psa_menus.xml",
         "report/psa_dossier_templates.xml",
         "report/psa_dossier_reports.xml",

@@ -838,6 +838,35 @@ class PsaDossier(models.Model):
             self.env["mail.mail"].sudo().create(mails)
         self.sudo().with_context(psa_skip_checks=True).write({"evaluation_sent": True})
 
+    @api.model
+    def _psa_rotate_posted_evaluation_tokens(self):
+        """Give a new token to every dossier whose token appears in one of its messages,
+        and remove the old token from those messages (migration to 18.0.1.1.0).
+        Returns the dossiers whose token changed."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT d.id, d.evaluation_token, array_agg(m.id)
+              FROM psa_dossier d
+              JOIN mail_message m ON m.model = 'psa.dossier' AND m.res_id = d.id
+             WHERE d.evaluation_token IS NOT NULL
+               AND strpos(m.body, d.evaluation_token) > 0
+             GROUP BY d.id, d.evaluation_token
+            """
+        )
+        rows = self.env.cr.fetchall()
+        for dossier_id, token, message_ids in rows:
+            self.env.cr.execute(
+                "UPDATE mail_message SET body = replace(body, %s, 'revoked') WHERE id = ANY(%s)",
+                [token, message_ids],
+            )
+            self.env.cr.execute(
+                "UPDATE psa_dossier SET evaluation_token = %s WHERE id = %s",
+                [secrets.token_urlsafe(24), dossier_id],
+            )
+        self.env.invalidate_all()
+        return self.browse([row[0] for row in rows])
+
     def _evaluation_url(self):
         self.ensure_one()
         base = self.get_base_url()
