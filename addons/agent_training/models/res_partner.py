@@ -15,8 +15,9 @@ class ResPartner(models.Model):
     def write(self, vals):
         watched = GATE_FIELDS.intersection(vals)
         agents = self.sudo().parent_id.psa_agent_ids if watched else None
+        # Only agents that meet the rule now can fall below it: check those afterwards.
+        meeting = agents._training_meeting_gate() if agents else None
         result = super().write(vals)
-        if watched:
-            agents |= self.sudo().parent_id.psa_agent_ids
-            agents._training_enforce_gate(self.env._("Certified staff left or joined the agent."))
+        if meeting:
+            meeting._training_enforce_gate(self.env._("Certified staff left the agent."))
         return result

@@ -221,11 +221,21 @@ class PsaPortal(CustomerPortal):
         values.update(self._psa_record_pager(dossier_sudo))
         return values
 
+    def _psa_check_dossier_access(self, dossier_id):
+        """The dossier as superuser once the record rules let the user read it.
+
+        ``_document_check_access`` returns it as OdooBot; it is rebound to the caller
+        (``uid`` kept, superuser rights) so that what depends on the reader, such as the
+        citizen's data, is computed for the staff member and not for OdooBot.
+        """
+        dossier = self._document_check_access("psa.dossier", dossier_id)
+        return dossier.with_env(request.env(su=True))
+
     @http.route(["/my/dossiers/<int:dossier_id>"], type="http", auth="user", website=True)
     def portal_my_dossier(self, dossier_id, report_type=None, download=False, **kw):
         try:
             # No access token: only the record rules (own agent) open a dossier.
-            dossier_sudo = self._document_check_access("psa.dossier", dossier_id)
+            dossier_sudo = self._psa_check_dossier_access(dossier_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
         if report_type:
@@ -273,7 +283,7 @@ class PsaPortal(CustomerPortal):
     )
     def portal_my_dossier_upload(self, dossier_id, **post):
         try:
-            dossier_sudo = self._document_check_access("psa.dossier", dossier_id)
+            dossier_sudo = self._psa_check_dossier_access(dossier_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
         # From here on, the user's own rights: the model checks the agent and the status.
@@ -299,7 +309,9 @@ class PsaPortal(CustomerPortal):
         if not errors:
             try:
                 with request.env.cr.savepoint():
-                    dossier._psa_portal_upload({slot.id: content for slot, content in uploads.items()})
+                    dossier._psa_portal_upload(
+                        {slot.id: content for slot, content in uploads.items()}
+                    )
                     if dossier_sudo.status_code == SUPPLEMENT_STATUS:
                         names = ", ".join(slot.name for slot in uploads)
                         dossier.message_post(

@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import create_index
 
-from .psa_personal_data_log import mask_digits, mask_email, mask_name
+from .psa_personal_data_log import mask_digits, mask_name
 
 # Fields a citizen's evaluation and the mail machinery may still write on a closed dossier.
 WRITABLE_WHEN_CLOSED = {
@@ -487,9 +487,10 @@ class PsaDossier(models.Model):
                 "citizen_id": citizen.id,
             }
         )
+        # As superuser past the checks above: filed values are set by this method only.
         dossier = (
             self.sudo()
-            .with_context(psa_portal_filing=True)
+            .with_context(psa_skip_checks=True)
             .create(
                 {
                     **vals,
@@ -813,7 +814,9 @@ class PsaDossier(models.Model):
             if citizen.email:
                 mails.append(
                     {
-                        "subject": self.env._("Rate the handling of dossier %(code)s", code=dossier.name),
+                        "subject": self.env._(
+                            "Rate the handling of dossier %(code)s", code=dossier.name
+                        ),
                         "body_html": Markup(
                             self.env._(
                                 "<p>The result of dossier %(code)s has been returned. Please rate "

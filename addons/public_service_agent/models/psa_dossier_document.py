@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-
 # Only the dossier creates slots and only officer actions change their state.
 SLOT_FIELDS = {"dossier_id", "procedure_document_id", "name", "required", "state"}
 
@@ -60,7 +59,9 @@ class PsaDossierDocument(models.Model):
             raise UserError(self.env._("The dossier is closed; its documents cannot change."))
         if self.env.user.share and not self.env.su:
             self._check_portal_write(vals)
-        if set(vals) & SLOT_FIELDS and not (self.env.su and self.env.context.get("psa_slot_action")):
+        if set(vals) & SLOT_FIELDS and not (
+            self.env.su and self.env.context.get("psa_slot_action")
+        ):
             raise AccessError(
                 self.env._("A document's state changes only by the Center's accept or reject.")
             )

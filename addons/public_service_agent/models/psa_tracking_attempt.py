@@ -66,7 +66,10 @@ class PsaTrackingAttempt(models.Model):
         code = (code or "").upper()
         return [
             ("tracking:" + _digest(f"{address}|{code}"), limit),
-            ("tracking-code:" + _digest(code), self._psa_param(CODE_LIMIT_PARAM, DEFAULT_CODE_LIMIT)),
+            (
+                "tracking-code:" + _digest(code),
+                self._psa_param(CODE_LIMIT_PARAM, DEFAULT_CODE_LIMIT),
+            ),
             (
                 "tracking-address:" + _digest(address),
                 self._psa_param(ADDRESS_LIMIT_PARAM, DEFAULT_ADDRESS_LIMIT),

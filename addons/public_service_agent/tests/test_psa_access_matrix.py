@@ -37,7 +37,15 @@ GROUPS = {
 OPERATIONS = ("read", "write", "create", "unlink")
 PERSONAL_RE = re.compile(r"cccd|phone|mobile|email|street|address")
 CITIZEN_NAME_FIELDS = {"citizen_name", "filed_name"}
-HEADER = ["model", "group", "perm_read", "perm_write", "perm_create", "perm_unlink", "personal_fields"]
+HEADER = [
+    "model",
+    "group",
+    "perm_read",
+    "perm_write",
+    "perm_create",
+    "perm_unlink",
+    "personal_fields",
+]
 
 
 def matrix_files(env):
