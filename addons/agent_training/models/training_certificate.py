@@ -240,9 +240,12 @@ class TrainingCertificate(models.Model):
         result = super().write(vals)
         if vals.get("state") and vals["state"] not in self.VALID_STATES:
             # However a certificate stops being valid, the agent's gate is checked again.
-            self.sudo().agent_id._training_enforce_gate(
-                self.env._("A staff certificate is no longer valid.")
+            cause = (
+                self.env._("A staff certificate was revoked.")
+                if vals["state"] == "revoked"
+                else self.env._("A staff certificate is no longer valid.")
             )
+            self.sudo().agent_id._training_enforce_gate(cause)
         return result
 
     def _check_state_change(self, new_state, reason):
