@@ -28,7 +28,7 @@ class ResConfigSettings(models.TransientModel):
             if settings.training_exam_attempts < 1:
                 raise ValidationError(self.env._("A trainee needs at least one exam attempt."))
 
-    def set_values(self):
+    def set_values(self):  # pylint: disable=missing-return
         super().set_values()
         exams = self.env["training.course"].sudo().search([("survey_id", "!=", False)]).survey_id
         if exams:

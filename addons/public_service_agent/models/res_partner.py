@@ -95,7 +95,7 @@ class ResPartner(models.Model):
         "lang",
         "uid",
     )
-    def _compute_display_name(self):
+    def _compute_display_name(self):  # pylint: disable=missing-return
         # Many2one values are named as superuser (``convert_to_read``), but ``uid`` stays the
         # caller's: only officers (and the system itself) get a citizen's full name there.
         super()._compute_display_name()
