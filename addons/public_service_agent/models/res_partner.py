@@ -14,6 +14,18 @@ CCCD_PROVINCES = frozenset(
         "067 068 070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096"
     ).split()
 )
+# Exporting any of these for citizens is logged.
+CITIZEN_FIELDS = {
+    "name",
+    "display_name",
+    "psa_cccd",
+    "phone",
+    "mobile",
+    "email",
+    "street",
+    "street2",
+    "contact_address",
+}
 MOBILE_RE = re.compile(r"^(?:\+84|84|0)((?:3[2-9]|5[25689]|7[06-9]|8[1-9]|9[0-46-9])\d{7})$")
 LANDLINE_RE = re.compile(r"^(?:\+84|84|0)(2\d{9})$")
 
@@ -107,6 +119,15 @@ class ResPartner(models.Model):
     _sql_constraints = [
         ("psa_cccd_uniq", "unique(psa_cccd)", "Another contact already has this citizen ID."),
     ]
+
+    def export_data(self, fields_to_export):
+        result = super().export_data(fields_to_export)
+        roots = {path.split("/")[0].split(".")[0] for path in fields_to_export}
+        personal = roots & CITIZEN_FIELDS
+        citizens = self.sudo().filtered("psa_is_citizen") if personal else self.browse()
+        if citizens:
+            self.env["psa.personal.data.log"]._psa_log("export", citizens, personal, self._name)
+        return result
 
     @api.model
     def _psa_check_cccd(self, cccd):

@@ -500,6 +500,9 @@ class TestPsaDataProtection(PsaHttpCommon):
         )
         officer_dossier.export_data(["name", "status_code"])
         self.assertEqual(Log.search_count([("kind", "=", "export")]), 1)
+        self.citizen.with_user(self.officer).export_data(["name", "phone"])
+        log = Log.search([("kind", "=", "export"), ("model", "=", "res.partner")])
+        self.assertEqual((log.citizen_id, log.field_names), (self.citizen, "name phone"))
         # Administrators read the log; officers do not.
         self.assertTrue(Log.with_user(self.admin_user).search([]))
         with self.assertRaises(AccessError):
