@@ -118,3 +118,25 @@ class TestTrainingIntegrity(HttpCase, TrainingCommon):
         )
         self.assertEqual(agent.state, "suspended")
         self.assertIn("revoked", agent.state_reason)
+
+    def test_child_records_follow_the_company(self):
+        session = self._session([self.staff_a1])
+        company_2 = self.env["res.company"].create({"name": "Other Center"})
+        outsider = self.env["res.users"].create(
+            {
+                "name": "Manager elsewhere",
+                "login": "tt_manager_2",
+                "company_id": company_2.id,
+                "company_ids": [(6, 0, company_2.ids)],
+                "groups_id": [
+                    (6, 0, self.env.ref("agent_training.group_training_manager").ids),
+                    (4, self.env.ref("public_service_agent.group_psa_admin").id),
+                ],
+            }
+        )
+        Attendance = self.env["training.attendance"].with_user(outsider)
+        self.assertFalse(Attendance.search([("id", "in", session.attendance_ids.ids)]))
+        Check = self.env["psa.agent.launch.check"].with_user(outsider)
+        self.agent_a.company_id = self.env.company
+        self.assertTrue(self.agent_a.launch_check_ids)
+        self.assertFalse(Check.search([("agent_id", "=", self.agent_a.id)]))
