@@ -64,15 +64,19 @@ class PsaPublic(http.Controller):
         if CODE_RE.match(code):
             # Codes are upper case (…H26-…); accept them typed in lower case too.
             dossier = dossier.search([("name", "in", list({code, code.upper()}))], limit=1)
-        # The phone typed for this dossier, else the citizen's record.
-        phone = (dossier.filed_phone or dossier.citizen_id.phone or "") if dossier else ""
-        phone = re.sub(r"\D", "", phone)
-        expected = phone[-4:] if len(phone) >= 4 else "----"
-        # Compared in constant time, and also for unknown codes, so both take one path.
-        matches = consteq(expected, digits)
+        # The phone typed for this dossier or the citizen's record. Compared in constant
+        # time, and also for unknown codes, so both take one path.
+        filed = self._psa_last_digits(dossier.filed_phone if dossier else "")
+        record = self._psa_last_digits(dossier.citizen_id.phone if dossier else "")
+        matches = consteq(filed, digits) | consteq(record, digits)
         return dossier if dossier and matches else None
 
-    def _psa_tracking_result(self, dossier):
+    @staticmethod
+    def _psa_last_digits(phone):
+        phone = re.sub(r"\D", "", phone or "")
+        return phone[-4:] if len(phone) >= 4 else "----"
+
+    def _psa_tracking_result(self, dossier, digits=""):
         """Plain, non-personal values of a dossier for the public page."""
         return {
             "code": dossier.name,
@@ -88,9 +92,11 @@ class PsaPublic(http.Controller):
             "is_closed": dossier.is_closed,
             "supplement": dossier.status_code == 5,
             "timeline": status_timeline(dossier),
-            # The citizen's own channel to the evaluation: shown only after code and digits.
+            # The citizen's own channel to the evaluation: only with the digits of the phone
+            # on the citizen's record, not of one typed at a counter for this dossier.
             "evaluation_url": dossier.evaluation_token
             and not dossier.evaluation_ids
+            and consteq(self._psa_last_digits(dossier.citizen_id.phone), digits)
             and f"/dossier/evaluate/{dossier.evaluation_token}",
         }
 
@@ -132,7 +138,7 @@ class PsaPublic(http.Controller):
                 return self._psa_too_many(values)
             values["not_found"] = True
             return self._psa_render(template, values)
-        values["result"] = self._psa_tracking_result(dossier)
+        values["result"] = self._psa_tracking_result(dossier, digits)
         return self._psa_render(template, values)
 
     def _psa_too_many(self, values):

@@ -77,6 +77,24 @@ class TestPsaDataProtection(PsaHttpCommon):
         )
         self.assertIn(f"/dossier/evaluate/{token}", page.text)
 
+    def test_1_no_evaluation_link_with_digits_typed_at_a_counter(self):
+        # Staff who typed their own phone for a known citizen track the dossier, but the
+        # evaluation link needs the digits of the phone on the citizen's record.
+        dossier = self._return_result(self._fill(self._new_dossier(self.agent_a)))
+        dossier.with_context(psa_skip_checks=True).write({"filed_phone": "+84977000111"})
+        token = dossier.sudo().evaluation_token
+        self.authenticate(None, None)
+        page = self.url_open(
+            "/tracking",
+            data={
+                "csrf_token": self._csrf("/tracking"),
+                "code": dossier.name,
+                "phone_digits": "0111",
+            },
+        )
+        self.assertIn("o_psa_tracking_result", page.text)
+        self.assertNotIn(token, page.text)
+
     def test_1_evaluation_link_by_email_to_the_citizen(self):
         self.citizen.email = "an.nguyen@example.vn"
         dossier = self._return_result(self._fill(self._new_dossier(self.agent_a)))
