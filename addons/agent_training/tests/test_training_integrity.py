@@ -3,7 +3,9 @@
 Each test failed on the code before the fix (commit 91fccd5).
 """
 
+import importlib.util
 import json
+import os
 
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, freeze_time, tagged
@@ -58,6 +60,29 @@ class TestTrainingIntegrity(HttpCase, TrainingCommon):
             survey._has_attempts_left(answer.partner_id, answer.email, answer.invite_token)
         )
         self.assertFalse(line.with_user(self.staff_a1).exam_url)
+
+    def test_migration_secures_existing_exams(self):
+        survey = self.course.survey_id
+        # As the old code left them: answers shown, two attempts.
+        self.env.cr.execute(
+            "UPDATE survey_survey SET scoring_type = 'scoring_with_answers', attempts_limit = 2 "
+            "WHERE id = %s",
+            [survey.id],
+        )
+        survey.invalidate_recordset()
+        path = os.path.join(
+            os.path.dirname(os.path.dirname(__file__)),
+            "migrations",
+            "18.0.1.1.0",
+            "post-migrate.py",
+        )
+        spec = importlib.util.spec_from_file_location("training_post_migrate_1_1", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "18.0.1.0.0")
+        survey.invalidate_recordset()
+        self.assertEqual(survey.scoring_type, "scoring_without_answers")
+        self.assertEqual(survey.attempts_limit, 1)
 
     @mute_logger("odoo.addons.base.models.ir_model", "odoo.http")
     def test_trainers_cannot_read_or_use_answer_tokens(self):
