@@ -18,6 +18,7 @@ import json
 import os
 import re
 
+from odoo.exceptions import AccessError
 from odoo.modules.module import get_module_path
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -257,8 +258,16 @@ class TestPsaAccessMatrix(PsaHttpCommon):
             if not hidden:
                 continue
             self.authenticate(user.login, user.login)
+            Model = self.env[model].with_user(user)
             for fname in hidden:
-                with self.subTest(model=model, group=group, field=fname):
+                with self.subTest(model=model, group=group, field=fname, path="orm"):
+                    try:
+                        rows = Model.search_read([], [fname], limit=200)
+                    except AccessError:
+                        rows = []
+                    text = json.dumps(rows, ensure_ascii=False, default=str)
+                    self.assertFalse([secret for secret in self.secrets if secret in text])
+                with self.subTest(model=model, group=group, field=fname, path="call_kw"):
                     ok, result = self._rpc(model, "search_read", [[], [fname]], {"limit": 200})
                     if not ok:
                         # Refusing the field altogether is fine too.
