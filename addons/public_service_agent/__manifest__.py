@@ -21,6 +21,7 @@
         "views/psa_agent_views.xml",
         "views/psa_pilot_phase_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_citizen_views.xml",
         "wizards/psa_agent_state_wizard_views.xml",
         "wizards/psa_dossier_wizard_views.xml",
         "views/psa_procedure_views.xml",

@@ -1,9 +1,9 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
-from .psa_personal_data_log import mask_name
+from .psa_personal_data_log import mask_digits, mask_name
 
 # Birth-registration province codes of the 63 former provinces (Circular 07/2016/TT-BCA);
 # numbers keep them after the 2025 merger.
@@ -81,6 +81,12 @@ class ResPartner(models.Model):
         index=True,
         help="A contact with a citizen ID: only Center officers read it (Decree 13/2023).",
     )
+    psa_cccd_masked = fields.Char(
+        string="CCCD (masked)", compute="_compute_psa_masked_contact", compute_sudo=True
+    )
+    psa_phone_masked = fields.Char(
+        string="Phone (masked)", compute="_compute_psa_masked_contact", compute_sudo=True
+    )
     psa_masked_name = fields.Char(
         string="Masked Name",
         compute="_compute_psa_masked_name",
@@ -92,6 +98,40 @@ class ResPartner(models.Model):
     def _compute_psa_is_citizen(self):
         for partner in self:
             partner.psa_is_citizen = bool(partner.psa_cccd)
+
+    @api.depends("psa_cccd", "phone", "mobile")
+    def _compute_psa_masked_contact(self):
+        for partner in self:
+            partner.psa_cccd_masked = mask_digits(partner.psa_cccd)
+            partner.psa_phone_masked = mask_digits(partner.phone or partner.mobile)
+
+    def action_psa_reveal(self):
+        """The citizen's CCCD and phones for an officer, logged (the form shows them masked)."""
+        self.ensure_one()
+        if not self.env.user.has_group("public_service_agent.group_psa_officer"):
+            raise AccessError(self.env._("Only Center officers may do this."))
+        self.check_access("read")
+        citizen = self.sudo()
+        self.env["psa.personal.data.log"]._psa_log(
+            "reveal", citizen, ["psa_cccd", "phone", "mobile"], self._name
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": citizen.name,
+                "message": "\n".join(
+                    [
+                        self.env._("CCCD: %(value)s", value=citizen.psa_cccd or "-"),
+                        self.env._(
+                            "Phone: %(value)s", value=citizen.phone or citizen.mobile or "-"
+                        ),
+                    ]
+                ),
+                "sticky": True,
+                "type": "warning",
+            },
+        }
 
     @api.depends("name")
     def _compute_psa_masked_name(self):

@@ -8,8 +8,9 @@ and fail for a model of the suite, or a personal field, that the files do not de
 Personal fields, by rule: on the suite's models and on ``res.partner`` (citizens),
 every non-boolean field whose name contains ``cccd``, ``phone``, ``mobile``, ``email``,
 ``street`` or ``address``, plus the fields naming a citizen (``citizen_name``,
-``filed_name``, ``res.partner.name``). Fields a model gets through ``_inherits`` belong
-to the parent model (``psa.agent``'s own contact is its partner's) and are declared there.
+``filed_name``, ``res.partner.name``). Fields named ``*masked*`` hold masked values by
+construction. Fields a model gets through ``_inherits`` belong to the parent model
+(``psa.agent``'s own contact is its partner's) and are declared there.
 """
 
 import csv
@@ -98,7 +99,7 @@ def personal_fields(model):
     """The personal fields of a model, by the rule of this module's docstring."""
     names = set()
     for name, field in model._fields.items():
-        if field.inherited or field.type == "boolean":
+        if field.inherited or field.type == "boolean" or "masked" in name:
             continue
         if PERSONAL_RE.search(name) or name in CITIZEN_NAME_FIELDS:
             names.add(name)

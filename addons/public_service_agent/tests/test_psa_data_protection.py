@@ -518,6 +518,12 @@ class TestPsaDataProtection(PsaHttpCommon):
         )
         officer_dossier.export_data(["name", "status_code"])
         self.assertEqual(Log.search_count([("kind", "=", "export")]), 1)
+        action = self.citizen.with_user(self.officer).action_psa_reveal()
+        self.assertIn("001085012345", action["params"]["message"])
+        self.assertEqual(
+            Log.search_count([("kind", "=", "reveal"), ("model", "=", "res.partner")]), 1
+        )
+        self.assertEqual(self.citizen.with_user(self.officer).psa_cccd_masked, "*********345")
         self.citizen.with_user(self.officer).export_data(["name", "phone"])
         log = Log.search([("kind", "=", "export"), ("model", "=", "res.partner")])
         self.assertEqual((log.citizen_id, log.field_names), (self.citizen, "name phone"))
