@@ -1,7 +1,7 @@
 {
     "name": "Agent Training and Certification",
     "summary": "Train and certify agent staff; no agent opens without certified staff",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Public Administration",
     "website": "https://github.com/hanoi-psa/public-service-agents",
     "author": "Hanoi PSA Team",

@@ -9,3 +9,4 @@ from . import psa_agent_launch_check
 from . import psa_agent
 from . import psa_pilot_phase
 from . import survey_user_input
+from . import survey_survey

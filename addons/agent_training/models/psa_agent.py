@@ -147,6 +147,15 @@ class PsaAgent(models.Model):
     def _training_blockers_from_status(self, status):
         return self._training_course_blockers(status) + self._training_checklist_blockers(status)
 
+    def _training_meeting_gate(self):
+        """The open agents among these that meet the training rule now: after a staff
+        change they are checked again, and those falling below it are suspended."""
+        agents = self.sudo().filtered(lambda a: a.state == "active")
+        if not agents:
+            return agents
+        status = agents._training_gate_status()
+        return agents.filtered(lambda a: not agents._training_course_blockers(status[a.id]))
+
     def _training_enforce_gate(self, cause):
         """Suspend the open agents that no longer have enough certified staff.
 

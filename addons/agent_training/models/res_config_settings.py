@@ -14,6 +14,26 @@ class ResConfigSettings(models.TransientModel):
         "team lead.",
     )
 
+    training_exam_attempts = fields.Integer(
+        string="Exam Attempts",
+        config_parameter="agent_training.exam_attempts",
+        default=1,
+        help="How many times a trainee may sit a course exam for one invitation. Exams never "
+        "show the correct answers.",
+    )
+
+    @api.constrains("training_exam_attempts")
+    def _check_training_exam_attempts(self):
+        for settings in self:
+            if settings.training_exam_attempts < 1:
+                raise ValidationError(self.env._("A trainee needs at least one exam attempt."))
+
+    def set_values(self):  # pylint: disable=missing-return
+        super().set_values()
+        exams = self.env["training.course"].sudo().search([("survey_id", "!=", False)]).survey_id
+        if exams:
+            exams.write(exams._training_exam_vals())
+
     @api.constrains("training_min_certified_staff")
     def _check_training_min_certified_staff(self):
         for settings in self:

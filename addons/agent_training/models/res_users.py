@@ -8,6 +8,19 @@ class ResUsers(models.Model):
         "training.certificate", "user_id", string="Training Certificates"
     )
 
+    def write(self, vals):
+        # Archiving staff, or changing who is portal staff, may leave an open agent short.
+        watched = {"active", "share", "groups_id", "partner_id"}.intersection(vals)
+        agents = self.sudo().partner_id.parent_id.psa_agent_ids if watched else None
+        # Only agents that meet the rule now can fall below it: check those afterwards.
+        meeting = agents._training_meeting_gate() if agents else None
+        result = super().write(vals)
+        if meeting:
+            meeting._training_enforce_gate(
+                self.env._("A certified staff member left or was archived.")
+            )
+        return result
+
     def _psa_dossier_blockers(self):
         blockers = super()._psa_dossier_blockers()
         if self._is_internal():

@@ -43,11 +43,15 @@ class TrainingAttendance(models.Model):
         readonly=True,
         copy=False,
     )
-    exam_invite_token = fields.Char(readonly=True, copy=False, index="btree_not_null")
+    exam_invite_token = fields.Char(
+        readonly=True, copy=False, index="btree_not_null", groups="base.group_system"
+    )
     exam_user_input_id = fields.Many2one(
         "survey.user_input", string="Exam Attempt", readonly=True, copy=False
     )
-    exam_url = fields.Char(compute="_compute_exam_url", compute_sudo=True)
+    # Only the trainee (and the invitation, rendered as superuser) gets the link: it
+    # carries the answer token, so a trainer holding it could sit the exam for them.
+    exam_url = fields.Char(compute="_compute_exam_url", compute_sudo=False)
     certificate_id = fields.Many2one("training.certificate", readonly=True, copy=False)
 
     _sql_constraints = [
@@ -63,11 +67,15 @@ class TrainingAttendance(models.Model):
         for line in self:
             line.agent_id = line.user_id.partner_id.parent_id.psa_agent_ids[:1]
 
+    @api.depends_context("uid")
     @api.depends("exam_user_input_id", "exam_state")
     def _compute_exam_url(self):
         # Relative, for the portal; the invitation e-mail adds the base URL.
         for line in self:
-            answer = line.exam_user_input_id
+            if not (self.env.su or line.sudo().user_id.id == self.env.uid):
+                line.exam_url = False
+                continue
+            answer = line.sudo().exam_user_input_id
             survey = answer.survey_id
             if line.exam_state == "invited" and answer:
                 line.exam_url = answer.get_start_url()

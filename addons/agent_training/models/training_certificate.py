@@ -244,6 +244,18 @@ class TrainingCertificate(models.Model):
             )
         return super().write(vals)
 
+    def _on_state_change(self, old_state, new_state):
+        result = super()._on_state_change(old_state, new_state)
+        if new_state not in self.VALID_STATES:
+            # However a certificate stops being valid, the agent's gate is checked again.
+            cause = (
+                self.env._("A staff certificate was revoked.")
+                if new_state == "revoked"
+                else self.env._("A staff certificate is no longer valid.")
+            )
+            self.sudo().agent_id._training_enforce_gate(cause)
+        return result
+
     def unlink(self):
         if not self.env.su:
             raise ValidationError(

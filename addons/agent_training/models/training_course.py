@@ -71,6 +71,23 @@ class TrainingCourse(models.Model):
             course.session_count = sessions.get(course, 0)
             course.certificate_count = certificates.get(course, 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._training_secure_exams([vals.get("survey_id") for vals in vals_list])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("survey_id"):
+            self._training_secure_exams([vals["survey_id"]])
+        return super().write(vals)
+
+    @api.model
+    def _training_secure_exams(self, survey_ids):
+        """A course exam hides the correct answers and limits attempts (a setting)."""
+        surveys = self.env["survey.survey"].sudo().browse([sid for sid in survey_ids if sid])
+        if surveys:
+            surveys.write(surveys._training_exam_vals())
+
     @api.constrains("survey_id")
     def _check_survey_is_certification(self):
         for course in self:

@@ -53,8 +53,18 @@ class TestTrainingCertificate(TrainingCommon):
         self.assertFalse(
             self.env["training.certificate"].sudo().search([("user_id", "=", self.staff_a1.id)])
         )
-        # A second attempt is allowed (2 attempts): it goes through the same invitation.
-        self.assertIn("/survey/retry/", line.exam_url)
+        # One attempt by default: no retry.
+        survey = answer.survey_id
+        self.assertEqual(survey.attempts_limit, 1)
+        self.assertFalse(line.with_user(self.staff_a1).exam_url)
+        # With two attempts in the settings, a second one goes through the same invitation.
+        self.env["ir.config_parameter"].sudo().set_param("agent_training.exam_attempts", "2")
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.training_exam_attempts, 2)
+        settings.execute()
+        self.assertEqual(survey.attempts_limit, 2)
+        line.invalidate_recordset(["exam_url"])
+        self.assertIn("/survey/retry/", line.with_user(self.staff_a1).exam_url)
         retry = answer.survey_id._create_answer(
             user=self.staff_a1, invite_token=line.exam_invite_token
         )
@@ -63,7 +73,7 @@ class TestTrainingCertificate(TrainingCommon):
         retry._mark_done()
         self.assertEqual(line.exam_state, "passed")
         self.assertEqual(line.certificate_id.user_input_id, retry)
-        self.assertFalse(line.exam_url)
+        self.assertFalse(line.with_user(self.staff_a1).exam_url)
 
     def test_absent_trainee_cannot_be_certified(self):
         session = self._closed_session(self.staff_a1, present=False)

@@ -110,7 +110,9 @@ class TestTrainingSession(TrainingCommon):
         present.present = True
         session.action_done()
         self.assertEqual(present.exam_state, "invited")
-        self.assertTrue(present.exam_url)
+        # The link carries the answer token: the trainee gets it, the trainer does not.
+        self.assertTrue(present.with_user(self.staff_a1).exam_url)
+        self.assertFalse(present.with_user(session.trainer_id).exam_url)
         self.assertEqual(present.sudo().exam_user_input_id.partner_id, self.staff_a1.partner_id)
         self.assertEqual(absent.exam_state, "none")
         self.assertFalse(absent.exam_user_input_id)
@@ -127,7 +129,7 @@ class TestTrainingSession(TrainingCommon):
             .search([("model", "=", "training.attendance"), ("res_id", "=", present.id)])
         )
         self.assertEqual(mail.recipient_ids, self.staff_a1.partner_id)
-        self.assertIn(present.exam_url, mail.body_html)
+        self.assertIn(present.with_user(self.staff_a1).exam_url, mail.body_html)
 
     def test_done_needs_an_exam_when_someone_was_present(self):
         course = self.env["training.course"].create({"code": "NOEXAM", "name": "No exam"})

@@ -7,7 +7,6 @@ after one of these checks is a dossier read as superuser, and the templates only
 receive plain values (masked name, statuses, dates): never CCCD or phone.
 """
 
-import hashlib
 import re
 
 import psycopg2
@@ -53,10 +52,10 @@ class PsaPublic(http.Controller):
         response.headers.update({**PUBLIC_HEADERS, **(headers or {})})
         return response
 
-    def _psa_client_key(self):
-        # A hash, not the address itself: the table only needs to tell clients apart.
+    def _psa_client_keys(self, code):
+        # Per address and code, per code, and a wider ceiling per address.
         address = request.httprequest.remote_addr or ""
-        return "tracking:" + hashlib.sha256(address.encode()).hexdigest()[:40]
+        return request.env["psa.tracking.attempt"].sudo()._psa_tracking_keys(address, code)
 
     # ------------------------------------------------------------------ tracking
     def _psa_find_tracked_dossier(self, code, digits):
@@ -65,13 +64,19 @@ class PsaPublic(http.Controller):
         if CODE_RE.match(code):
             # Codes are upper case (…H26-…); accept them typed in lower case too.
             dossier = dossier.search([("name", "in", list({code, code.upper()}))], limit=1)
-        phone = re.sub(r"\D", "", dossier.citizen_id.phone or "") if dossier else ""
-        expected = phone[-4:] if len(phone) >= 4 else "----"
-        # Compared in constant time, and also for unknown codes, so both take one path.
-        matches = consteq(expected, digits)
+        # The phone typed for this dossier or the citizen's record. Compared in constant
+        # time, and also for unknown codes, so both take one path.
+        filed = self._psa_last_digits(dossier.filed_phone if dossier else "")
+        record = self._psa_last_digits(dossier.citizen_id.phone if dossier else "")
+        matches = consteq(filed, digits) | consteq(record, digits)
         return dossier if dossier and matches else None
 
-    def _psa_tracking_result(self, dossier):
+    @staticmethod
+    def _psa_last_digits(phone):
+        phone = re.sub(r"\D", "", phone or "")
+        return phone[-4:] if len(phone) >= 4 else "----"
+
+    def _psa_tracking_result(self, dossier, digits=""):
         """Plain, non-personal values of a dossier for the public page."""
         return {
             "code": dossier.name,
@@ -87,6 +92,12 @@ class PsaPublic(http.Controller):
             "is_closed": dossier.is_closed,
             "supplement": dossier.status_code == 5,
             "timeline": status_timeline(dossier),
+            # The citizen's own channel to the evaluation: only with the digits of the phone
+            # on the citizen's record, not of one typed at a counter for this dossier.
+            "evaluation_url": dossier.evaluation_token
+            and not dossier.evaluation_ids
+            and consteq(self._psa_last_digits(dossier.citizen_id.phone), digits)
+            and f"/dossier/evaluate/{dossier.evaluation_token}",
         }
 
     @http.route(
@@ -112,8 +123,8 @@ class PsaPublic(http.Controller):
             return self._psa_render(template, values)
 
         Attempt = request.env["psa.tracking.attempt"].sudo()
-        client_key = self._psa_client_key()
-        if Attempt._psa_is_blocked(client_key):
+        client_keys = self._psa_client_keys(code)
+        if Attempt._psa_any_blocked(client_keys):
             return self._psa_too_many(values)
         digits = (phone_digits or "").strip()
         if not code or not DIGITS_RE.match(digits):
@@ -123,11 +134,11 @@ class PsaPublic(http.Controller):
             return self._psa_render(template, values, status=400)
         dossier = self._psa_find_tracked_dossier(code, digits)
         if not dossier:
-            if not Attempt._psa_register_failure(client_key):
+            if not Attempt._psa_register_failures(client_keys):
                 return self._psa_too_many(values)
             values["not_found"] = True
             return self._psa_render(template, values)
-        values["result"] = self._psa_tracking_result(dossier)
+        values["result"] = self._psa_tracking_result(dossier, digits)
         return self._psa_render(template, values)
 
     def _psa_too_many(self, values):

@@ -7,9 +7,9 @@ to the dossier (to render related data the portal may not read directly, such as
 the citizen partner), and for the citizen look-up of ``res.partner`` helpers.
 """
 
-import base64
 import logging
 import os
+from datetime import timedelta
 
 import psycopg2
 from werkzeug.exceptions import NotFound
@@ -26,7 +26,7 @@ from odoo.addons.portal.controllers.portal import (
     pager as portal_pager,
 )
 
-from .common import center_tz, mask_citizen_name, status_timeline
+from .common import center_tz, status_timeline
 
 _logger = logging.getLogger(__name__)
 
@@ -38,6 +38,8 @@ ALLOWED_MIMETYPES = ("application/pdf", "image/jpeg", "image/png")
 UPLOAD_STATUSES = (1, 5)
 SUPPLEMENT_STATUS = 5
 HISTORY_KEY = "my_dossiers_history"
+LOOKUP_LIMIT = 30
+LOOKUP_WINDOW = timedelta(minutes=10)
 
 
 class PsaPortal(CustomerPortal):
@@ -91,22 +93,15 @@ class PsaPortal(CustomerPortal):
         if search_in in ("all", "code"):
             domains.append([("name", "ilike", search)])
         if search_in in ("all", "citizen"):
-            # Staff cannot read citizen partners: match them as superuser. The dossier
-            # search below still runs with the user's rights, so this only narrows
-            # the dossiers the record rules already let them see.
+            # Names as typed at this agent; a CCCD only as an exact match (staff typed it).
+            # The dossier search below runs with the user's rights: own open agent only.
             citizens = (
                 request.env["res.partner"]
                 .sudo()
                 .with_context(active_test=False)
-                ._search(
-                    [
-                        ("psa_cccd", "!=", False),
-                        "|",
-                        ("name", "ilike", search),
-                        ("psa_cccd", "=", search),
-                    ]
-                )
+                ._search([("psa_cccd", "=", search)])
             )
+            domains.append([("citizen_name", "ilike", search)])
             domains.append([("citizen_id", "in", citizens)])
         return OR(domains) if domains else []
 
@@ -226,11 +221,21 @@ class PsaPortal(CustomerPortal):
         values.update(self._psa_record_pager(dossier_sudo))
         return values
 
+    def _psa_check_dossier_access(self, dossier_id):
+        """The dossier as superuser once the record rules let the user read it.
+
+        ``_document_check_access`` returns it as OdooBot; it is rebound to the caller
+        (``uid`` kept, superuser rights) so that what depends on the reader, such as the
+        citizen's data, is computed for the staff member and not for OdooBot.
+        """
+        dossier = self._document_check_access("psa.dossier", dossier_id)
+        return dossier.with_env(request.env(su=True))
+
     @http.route(["/my/dossiers/<int:dossier_id>"], type="http", auth="user", website=True)
     def portal_my_dossier(self, dossier_id, report_type=None, download=False, **kw):
         try:
             # No access token: only the record rules (own agent) open a dossier.
-            dossier_sudo = self._document_check_access("psa.dossier", dossier_id)
+            dossier_sudo = self._psa_check_dossier_access(dossier_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
         if report_type:
@@ -278,10 +283,10 @@ class PsaPortal(CustomerPortal):
     )
     def portal_my_dossier_upload(self, dossier_id, **post):
         try:
-            dossier_sudo = self._document_check_access("psa.dossier", dossier_id)
+            dossier_sudo = self._psa_check_dossier_access(dossier_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
-        # From here on, the user's own rights: the record rules apply to the writes.
+        # From here on, the user's own rights: the model checks the agent and the status.
         dossier = request.env["psa.dossier"].browse(dossier_id)
         errors = []
         if dossier_sudo.status_code not in UPLOAD_STATUSES:
@@ -293,7 +298,7 @@ class PsaPortal(CustomerPortal):
             )
         uploads = {}
         if not errors:
-            for slot in dossier.document_ids.filtered(lambda d: d.state != "accepted"):
+            for slot in dossier_sudo.document_ids.filtered(lambda d: d.state != "accepted"):
                 content, error = self._psa_read_upload(f"doc_{slot.id}", slot.name)
                 if error:
                     errors.append(error)
@@ -304,8 +309,9 @@ class PsaPortal(CustomerPortal):
         if not errors:
             try:
                 with request.env.cr.savepoint():
-                    for slot, (data, file_name) in uploads.items():
-                        slot.write({"file": base64.b64encode(data), "file_name": file_name})
+                    dossier._psa_portal_upload(
+                        {slot.id: content for slot, content in uploads.items()}
+                    )
                     if dossier_sudo.status_code == SUPPLEMENT_STATUS:
                         names = ", ".join(slot.name for slot in uploads)
                         dossier.message_post(
@@ -316,7 +322,7 @@ class PsaPortal(CustomerPortal):
                             subtype_xmlid="mail.mt_comment",
                         )
                     request.env.flush_all()
-            except (UserError, psycopg2.Error) as exc:
+            except (UserError, AccessError, psycopg2.Error) as exc:
                 self._psa_reraise_concurrency(exc)
                 errors.append(self._psa_error_text(exc))
         if errors:
@@ -418,23 +424,16 @@ class PsaPortal(CustomerPortal):
             return 0
 
     def _psa_check_citizen(self, post, errors):
-        """Citizen values from the form; a returning citizen is matched by CCCD."""
+        """Citizen values from the form. Name and phone are always asked: whether the CCCD
+        is known changes nothing the staff member sees (it is matched on the server)."""
         Partner = request.env["res.partner"]
         cccd = (post.get("cccd") or "").strip()
-        citizen = Partner
         try:
             cccd = Partner._psa_check_cccd(cccd)
         except ValidationError as exc:
             errors["cccd"] = exc.args[0]
-        else:
-            # Only tells whether the citizen is known and has a phone; nothing is shown.
-            citizen = (
-                Partner.sudo()
-                .with_context(active_test=False)
-                .search([("psa_cccd", "=", cccd)], limit=1)
-            )
         name = " ".join((post.get("citizen_name") or "").split())[:200]
-        if not name and not citizen:
+        if not name:
             errors["citizen_name"] = request.env._("Enter the citizen's full name.")
         phone = (post.get("phone") or "").strip()
         if phone:
@@ -442,7 +441,7 @@ class PsaPortal(CustomerPortal):
                 phone = Partner._psa_normalize_phone(phone)
             except ValidationError as exc:
                 errors["phone"] = exc.args[0]
-        elif not citizen.phone:
+        else:
             errors["phone"] = request.env._(
                 "Enter the citizen's phone number: it is needed to track the dossier."
             )
@@ -520,18 +519,15 @@ class PsaPortal(CustomerPortal):
         return values, errors
 
     def _psa_create_dossier(self, values):
-        """Create citizen, dossier and scans as the portal user, all or nothing."""
+        """File citizen, dossier and scans through the model's portal method, all or nothing."""
         env = request.env
         try:
             with env.cr.savepoint():
-                citizen = env["res.partner"]._psa_find_or_create_citizen(values["citizen"])
-                # As the portal user, never sudo: the record rules decide (own agent only).
-                dossier = env["psa.dossier"].create({**values["dossier"], "citizen_id": citizen.id})
-                slots = {slot.procedure_document_id.id: slot for slot in dossier.document_ids}
-                for doc_id, (data, file_name) in values["uploads"].items():
-                    slots[doc_id].write({"file": base64.b64encode(data), "file_name": file_name})
+                dossier = env["psa.dossier"]._psa_portal_file(
+                    values["dossier"], values["citizen"], values["uploads"]
+                )
                 env.flush_all()
-        except (UserError, psycopg2.Error) as exc:
+        except (UserError, AccessError, psycopg2.Error) as exc:
             self._psa_reraise_concurrency(exc)
             return None, self._psa_error_text(exc)
         return dossier, None
@@ -569,35 +565,33 @@ class PsaPortal(CustomerPortal):
 
     @http.route(["/my/dossiers/citizen"], type="json", auth="user", methods=["POST"])
     def portal_citizen_lookup(self, cccd=None, **kw):
-        """Is this CCCD a returning citizen? Answers with the masked name only."""
+        """Checks the CCCD's format only, and is rate-limited per user.
+
+        Whether the citizen is known is never told: the answer is the same either way,
+        and the server matches a returning citizen when the dossier is filed.
+        """
         if not self._psa_current_agent():
             return {
                 "found": False,
                 "error": True,
                 "message": request.env._("Only agent staff can look up citizens."),
             }
-        Partner = request.env["res.partner"]
-        try:
-            cccd = Partner._psa_check_cccd(cccd)
-        except ValidationError as exc:
-            return {"found": False, "error": True, "message": exc.args[0]}
-        citizen = (
-            Partner.sudo()
-            .with_context(active_test=False)
-            .search([("psa_cccd", "=", cccd)], limit=1)
-        )
-        if not citizen:
+        Attempt = request.env["psa.tracking.attempt"].sudo()
+        if not Attempt._psa_hit(f"citizen-lookup:{request.env.uid}", LOOKUP_LIMIT, LOOKUP_WINDOW):
             return {
                 "found": False,
-                "error": False,
-                "message": request.env._("New citizen: enter the full name and phone number."),
+                "error": True,
+                "message": request.env._("Too many look-ups. Try again in a few minutes."),
             }
+        try:
+            request.env["res.partner"]._psa_check_cccd(cccd)
+        except ValidationError as exc:
+            return {"found": False, "error": True, "message": exc.args[0]}
         return {
-            "found": True,
+            "found": False,
             "error": False,
             "message": request.env._(
-                "Returning citizen: %(name)s. Leave the name and phone empty to keep the "
-                "details on file.",
-                name=mask_citizen_name(citizen.name),
+                "Valid citizen ID. Enter the name and phone as on the citizen's papers: a "
+                "returning citizen is matched by the Center, and their record is kept."
             ),
         }

@@ -1,3 +1,4 @@
+import base64
 import secrets
 from datetime import datetime, time, timedelta
 
@@ -5,8 +6,10 @@ import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import create_index
+
+from .psa_personal_data_log import mask_digits, mask_name
 
 # Fields a citizen's evaluation and the mail machinery may still write on a closed dossier.
 WRITABLE_WHEN_CLOSED = {
@@ -38,6 +41,24 @@ WORKFLOW_FIELDS = {
     "apology_previous_due",
     "evaluation_token",
     "evaluation_sent",
+    "filed_name",
+    "filed_phone",
+    "filed_email",
+    "contact_review",
+}
+
+# What the portal's dossier form may set; everything else is decided by the server.
+PORTAL_FIELDS = {"procedure_id", "return_method", "street", "ward_id"}
+# Citizen data of a dossier: exporting any of these is logged.
+PERSONAL_FIELDS = {
+    "citizen_id",
+    "citizen_name",
+    "citizen_cccd",
+    "citizen_phone",
+    "street",
+    "filed_name",
+    "filed_phone",
+    "filed_email",
 }
 
 
@@ -77,9 +98,24 @@ class PsaDossier(models.Model):
     citizen_id = fields.Many2one(
         "res.partner", string="Citizen", required=True, index=True, ondelete="restrict"
     )
-    citizen_name = fields.Char(related="citizen_id.name", string="Citizen Name")
-    citizen_cccd = fields.Char(related="citizen_id.psa_cccd", string="CCCD")
-    citizen_phone = fields.Char(related="citizen_id.phone", string="Citizen Phone")
+    # Shown by need: officers read the name, CCCD and phone masked until revealed (logged);
+    # staff of the dossier's open agent read what they typed; everyone else masked values.
+    citizen_name = fields.Char(
+        compute="_compute_citizen_data", search="_search_citizen_name", string="Citizen Name"
+    )
+    citizen_cccd = fields.Char(compute="_compute_citizen_data", string="CCCD")
+    citizen_phone = fields.Char(compute="_compute_citizen_data", string="Citizen Phone")
+    # As typed at the agent's counter: a returning citizen's record is never overwritten.
+    filed_name = fields.Char(string="Name as Filed", readonly=True, copy=False)
+    filed_phone = fields.Char(string="Phone as Filed", readonly=True, copy=False)
+    filed_email = fields.Char(string="E-mail as Filed", readonly=True, copy=False)
+    contact_review = fields.Boolean(
+        string="Contact Change to Review",
+        readonly=True,
+        copy=False,
+        help="The phone or e-mail typed at the agent differs from the citizen's record: an "
+        "officer accepts the change or leaves the record as it is.",
+    )
     street = fields.Char(string="Address")
     ward_id = fields.Many2one(
         "psa.admin.unit",
@@ -159,7 +195,7 @@ class PsaDossier(models.Model):
     apology_previous_due = fields.Datetime(readonly=True, copy=False)
 
     evaluation_token = fields.Char(
-        readonly=True, copy=False, groups="base.group_user", index="btree_not_null"
+        readonly=True, copy=False, groups="base.group_system", index="btree_not_null"
     )
     evaluation_sent = fields.Boolean(readonly=True, copy=False)
     evaluation_ids = fields.One2many("psa.dossier.evaluation", "dossier_id")
@@ -206,6 +242,115 @@ class PsaDossier(models.Model):
             "public_service_agent.resource_calendar_center", raise_if_not_found=False
         )
         return calendar or self.env.company.resource_calendar_id
+
+    # ------------------------------------------------------------------ citizen data
+    def _psa_staff_may_read(self, user):
+        """Staff of this dossier's agent, while the agent is open (checked as superuser)."""
+        self.ensure_one()
+        agent = self.sudo().agent_id
+        return (
+            user._is_portal()
+            and agent.state == "active"
+            and agent.partner_id == user.commercial_partner_id
+        )
+
+    @api.depends_context("uid")
+    @api.depends("citizen_id", "filed_name", "filed_phone", "agent_id.state")
+    def _compute_citizen_data(self):
+        user = self.env.user
+        officer = user._psa_reads_citizens()
+        for dossier in self:
+            citizen = dossier.citizen_id.sudo()
+            cccd = citizen.psa_cccd
+            phone = dossier.filed_phone or citizen.phone
+            if officer:
+                dossier.citizen_name = citizen.name
+            elif dossier._psa_staff_may_read(user):
+                dossier.citizen_name = dossier.filed_name or mask_name(citizen.name)
+                dossier.citizen_cccd = cccd
+                dossier.citizen_phone = dossier.filed_phone or mask_digits(citizen.phone)
+                continue
+            else:
+                dossier.citizen_name = mask_name(citizen.name)
+            dossier.citizen_cccd = mask_digits(cccd)
+            dossier.citizen_phone = mask_digits(phone)
+
+    def _search_citizen_name(self, operator, value):
+        if self.env.user._psa_reads_citizens():
+            return [("citizen_id.name", operator, value)]
+        # Others search only what was typed at their own counter.
+        return [("filed_name", operator, value)]
+
+    def _psa_check_officer(self):
+        if not (self.env.su or self.env.user.has_group("public_service_agent.group_psa_officer")):
+            raise AccessError(self.env._("Only Center officers may do this."))
+
+    def action_reveal_citizen(self):
+        """Show an officer the citizen's CCCD, phone, e-mail and address; each reveal is logged."""
+        self.ensure_one()
+        self._psa_check_officer()
+        self.check_access("read")
+        citizen = self.citizen_id.sudo()
+        self.env["psa.personal.data.log"]._psa_log(
+            "reveal", citizen, ["psa_cccd", "phone", "email", "street"], self._name, self
+        )
+        lines = [
+            self.env._("CCCD: %(value)s", value=citizen.psa_cccd or "-"),
+            self.env._("Phone: %(value)s", value=citizen.phone or "-"),
+            self.env._("E-mail: %(value)s", value=citizen.email or "-"),
+            self.env._("Address: %(value)s", value=citizen.street or "-"),
+        ]
+        if self.filed_phone or self.filed_email:
+            lines.append(
+                self.env._(
+                    "Typed at the agent: %(phone)s %(email)s",
+                    phone=self.filed_phone or "",
+                    email=self.filed_email or "",
+                )
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": citizen.name,
+                "message": "\n".join(lines),
+                "sticky": True,
+                "type": "warning",
+            },
+        }
+
+    def action_accept_contact_change(self):
+        """An officer copies the phone and e-mail typed at the agent to the citizen's record."""
+        self._psa_check_officer()
+        self.check_access("write")
+        for dossier in self.filtered("contact_review"):
+            vals = {}
+            if dossier.filed_phone:
+                vals["phone"] = dossier.filed_phone
+            if dossier.filed_email:
+                vals["email"] = dossier.filed_email
+            if vals:
+                dossier.citizen_id.sudo().write(vals)
+            dossier.message_post(
+                body=self.env._("The contact details typed at the agent were accepted."),
+                subtype_xmlid="mail.mt_note",
+            )
+        self.sudo().with_context(psa_skip_checks=True).write({"contact_review": False})
+
+    def action_dismiss_contact_change(self):
+        self._psa_check_officer()
+        self.check_access("write")
+        self.sudo().with_context(psa_skip_checks=True).write({"contact_review": False})
+
+    def export_data(self, fields_to_export):
+        result = super().export_data(fields_to_export)
+        roots = {path.split("/")[0].split(".")[0] for path in fields_to_export}
+        exported = roots & PERSONAL_FIELDS
+        if exported and self:
+            self.env["psa.personal.data.log"]._psa_log(
+                "export", self.env["res.partner"], exported, self._name, self
+            )
+        return result
 
     # ------------------------------------------------------------------ computes
     @api.depends("document_ids.state", "document_ids.required")
@@ -264,6 +409,10 @@ class PsaDossier(models.Model):
         first_stage = self._default_stage()
         for vals in vals_list:
             self._check_workflow_fields(vals)
+            if vals.get("document_ids") and not self.env.su:
+                raise UserError(
+                    self.env._("Document slots come from the procedure's list, not from the form.")
+                )
             vals.setdefault("stage_id", first_stage.id)
             if vals["stage_id"] != first_stage.id:
                 raise ValidationError(
@@ -271,8 +420,6 @@ class PsaDossier(models.Model):
                 )
             procedure = Procedure.browse(vals["procedure_id"])
             vals.setdefault("agency_code", procedure.agency_code)
-            if self.env.user.share and not vals.get("staff_user_id"):
-                vals["staff_user_id"] = self.env.user.id
             if vals.get("name", "/") == "/":
                 by_agency.setdefault(vals["agency_code"], []).append(vals)
         for agency_code, agency_vals in by_agency.items():
@@ -296,6 +443,95 @@ class PsaDossier(models.Model):
             )
         self.staff_user_id._psa_check_can_handle_dossiers()
 
+    @api.model
+    def _psa_portal_file(self, values, citizen_vals, uploads):
+        """File a dossier from the agent portal's form, for the calling staff member.
+
+        The one way agent staff create dossiers (they have no create right): only
+        ``PORTAL_FIELDS`` are taken from ``values``; the agent is the caller's, the
+        receiving staff member is the caller and the certification check applies to the
+        caller. A returning citizen is matched by CCCD on the server and never
+        overwritten: the typed name, phone and e-mail stay on the dossier, and a
+        difference is flagged for an officer. ``uploads`` maps procedure document ids to
+        ``(content, file name)``. Private: not callable over RPC.
+        """
+        user = self.env.user
+        if not user._is_portal():
+            raise AccessError(self.env._("Only agent staff file dossiers from the portal."))
+        agent = self.env["psa.agent"].search(
+            [("partner_id", "=", user.commercial_partner_id.id)], limit=1
+        )
+        if not agent:
+            raise AccessError(self.env._("Only the staff of an agent can file dossiers here."))
+        user._psa_check_can_handle_dossiers()
+        vals = {key: value for key, value in values.items() if key in PORTAL_FIELDS}
+        procedure = self.env["psa.procedure"].browse(vals.get("procedure_id")).exists()
+        procedure.check_access("read")
+        Partner = self.env["res.partner"]
+        citizen_vals = dict(citizen_vals)
+        citizen = Partner._psa_find_or_create_citizen(
+            {
+                key: value
+                for key, value in citizen_vals.items()
+                if key in ("psa_cccd", "name", "phone", "email", "street", "ward_id") and value
+            }
+        )
+        phone = citizen_vals.get("phone") or False
+        email = citizen_vals.get("email") or False
+        changed = (phone and phone != citizen.phone) or (email and email != citizen.email)
+        vals.update(
+            {
+                "agent_id": agent.id,
+                "staff_user_id": user.id,
+                "channel": "counter",
+                "citizen_id": citizen.id,
+            }
+        )
+        # As superuser past the checks above: filed values are set by this method only.
+        dossier = (
+            self.sudo()
+            .with_context(psa_skip_checks=True)
+            .create(
+                {
+                    **vals,
+                    "filed_name": citizen_vals.get("name") or False,
+                    "filed_phone": phone,
+                    "filed_email": email,
+                    "contact_review": bool(changed),
+                }
+            )
+        )
+        slots = {slot.procedure_document_id.id: slot for slot in dossier.document_ids}
+        for doc_id, (data, file_name) in uploads.items():
+            if doc_id not in slots:
+                raise UserError(self.env._("This document is not on the procedure's list."))
+            slots[doc_id].with_context(psa_document_upload=True).write(
+                {"file": base64.b64encode(data), "file_name": file_name}
+            )
+        return dossier.with_env(self.env)
+
+    def _psa_portal_upload(self, uploads):
+        """Agent staff add scans to their own agent's dossier: ``{slot id: (content, name)}``."""
+        self.ensure_one()
+        self.check_access("read")
+        if not self._psa_staff_may_read(self.env.user):
+            raise AccessError(self.env._("Your agent is not open: scans cannot be added."))
+        if self.status_code not in (1, 5):
+            raise UserError(
+                self.env._(
+                    "Scans can only be added while the dossier is newly registered or when more "
+                    "documents are requested."
+                )
+            )
+        slots = self.sudo().document_ids
+        for slot_id, (data, file_name) in uploads.items():
+            slot = slots.filtered(lambda s, slot_id=slot_id: s.id == slot_id)
+            if not slot or slot.state == "accepted":
+                raise UserError(self.env._("This document cannot be replaced."))
+            slot.with_context(psa_document_upload=True).write(
+                {"file": base64.b64encode(data), "file_name": file_name}
+            )
+
     def _create_document_slots(self):
         vals_list = [
             {
@@ -308,7 +544,9 @@ class PsaDossier(models.Model):
             for dossier in self.filtered(lambda d: not d.document_ids)
             for doc in dossier.procedure_id.document_ids
         ]
-        self.env["psa.dossier.document"].sudo().create(vals_list)
+        self.env["psa.dossier.document"].sudo().with_context(psa_document_slots=True).create(
+            vals_list
+        )
 
     def _check_workflow_fields(self, vals):
         if self.env.su and self.env.context.get("psa_skip_checks"):
@@ -477,6 +715,7 @@ class PsaDossier(models.Model):
         self._move_to(10)
 
     def action_refuse(self, reason):
+        self._psa_check_officer()
         if not (reason or "").strip():
             raise ValidationError(self.env._("Give the reason for refusing the dossier."))
         self.write({"stage_id": self._stage_by_code(3).id})
@@ -484,6 +723,7 @@ class PsaDossier(models.Model):
 
     def action_request_supplement(self, note=""):
         """One request that lists every missing or rejected document at once."""
+        self._psa_check_officer()
         for dossier in self:
             missing = dossier.document_ids._missing()
             if not missing and not (note or "").strip():
@@ -511,6 +751,8 @@ class PsaDossier(models.Model):
     def action_issue_apology(self, reason, new_due):
         """Form 04: once per dossier, at least one working day before the due date."""
         self.ensure_one()
+        self._psa_check_officer()
+        self.check_access("write")
         new_due = fields.Datetime.to_datetime(new_due)
         if not (reason or "").strip():
             raise ValidationError(self.env._("An apology needs a reason."))
@@ -557,20 +799,76 @@ class PsaDossier(models.Model):
         )
 
     def _send_evaluation_link(self):
-        """Circular 01/2018: the citizen rates the handling once the result is returned."""
+        """Circular 01/2018: the citizen rates the handling once the result is returned.
+
+        The link is the right to rate: it goes only to the citizen's own channel, an
+        e-mail that is no message of the dossier (staff and followers never read it,
+        and it is deleted once sent); without an e-mail the citizen opens it from the
+        tracking page after giving the code and phone digits. The chatter only says
+        that the invitation went out.
+        """
+        mails = []
         for dossier in self:
-            dossier.message_post(
-                body=Markup(
-                    self.env._(
-                        "The result of dossier %(code)s has been returned. Please rate how it was "
-                        'handled: <a href="%(url)s">%(url)s</a>'
-                    )
+            citizen = dossier.citizen_id.sudo()
+            url = dossier._evaluation_url()
+            if citizen.email:
+                mails.append(
+                    {
+                        "subject": self.env._(
+                            "Rate the handling of dossier %(code)s", code=dossier.name
+                        ),
+                        "body_html": Markup(
+                            self.env._(
+                                "<p>The result of dossier %(code)s has been returned. Please rate "
+                                'how it was handled: <a href="%(url)s">%(url)s</a></p>'
+                            )
+                        )
+                        % {"code": dossier.name, "url": url},
+                        "email_from": dossier.company_id.partner_id.email_formatted
+                        or self.env.company.partner_id.email_formatted,
+                        "recipient_ids": [(4, citizen.id)],
+                        "auto_delete": True,
+                    }
                 )
-                % {"code": dossier.name, "url": dossier._evaluation_url()},
-                partner_ids=dossier.citizen_id.ids,
-                subtype_xmlid="mail.mt_comment",
+            dossier.message_post(
+                body=self.env._(
+                    "The citizen was invited to rate the handling of the dossier (by e-mail if "
+                    "on file, and on the tracking page)."
+                ),
+                subtype_xmlid="mail.mt_note",
             )
+        if mails:
+            self.env["mail.mail"].sudo().create(mails)
         self.sudo().with_context(psa_skip_checks=True).write({"evaluation_sent": True})
+
+    @api.model
+    def _psa_rotate_posted_evaluation_tokens(self):
+        """Give a new token to every dossier whose token appears in one of its messages,
+        and remove the old token from those messages (migration to 18.0.1.1.0).
+        Returns the dossiers whose token changed."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT d.id, d.evaluation_token, array_agg(m.id)
+              FROM psa_dossier d
+              JOIN mail_message m ON m.model = 'psa.dossier' AND m.res_id = d.id
+             WHERE d.evaluation_token IS NOT NULL
+               AND strpos(m.body, d.evaluation_token) > 0
+             GROUP BY d.id, d.evaluation_token
+            """
+        )
+        rows = self.env.cr.fetchall()
+        for dossier_id, token, message_ids in rows:
+            self.env.cr.execute(
+                "UPDATE mail_message SET body = replace(body, %s, 'revoked') WHERE id = ANY(%s)",
+                [token, message_ids],
+            )
+            self.env.cr.execute(
+                "UPDATE psa_dossier SET evaluation_token = %s WHERE id = %s",
+                [secrets.token_urlsafe(24), dossier_id],
+            )
+        self.env.invalidate_all()
+        return self.browse([row[0] for row in rows])
 
     def _evaluation_url(self):
         self.ensure_one()

@@ -1,12 +1,21 @@
+import hashlib
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-DEFAULT_LIMIT = 10  # wrong look-ups allowed per client and window
+DEFAULT_LIMIT = 10  # wrong look-ups allowed per client address and dossier code, per window
 DEFAULT_WINDOW_MINUTES = 10
+DEFAULT_CODE_LIMIT = 20  # per dossier code, whatever the address (spread guessing)
+DEFAULT_ADDRESS_LIMIT = 30  # per address, whatever the code: the wider ceiling
 LIMIT_PARAM = "public_service_agent.tracking_rate_limit"
 WINDOW_PARAM = "public_service_agent.tracking_rate_window_minutes"
+CODE_LIMIT_PARAM = "public_service_agent.tracking_rate_limit_code"
+ADDRESS_LIMIT_PARAM = "public_service_agent.tracking_rate_limit_address"
+
+
+def _digest(value):
+    return hashlib.sha256(value.encode()).hexdigest()[:40]
 
 
 class PsaTrackingAttempt(models.Model):
@@ -44,9 +53,45 @@ class PsaTrackingAttempt(models.Model):
         return limit, timedelta(minutes=window)
 
     @api.model
-    def _psa_is_blocked(self, client_key):
+    def _psa_param(self, key, default):
+        value = self.env["ir.config_parameter"].sudo().get_param(key, "")
+        return int(value) if str(value).isdigit() and int(value) > 0 else default
+
+    @api.model
+    def _psa_tracking_keys(self, address, code):
+        """[(key, limit)] counted for a wrong /tracking try: the address and code together,
+        the code from any address, and a wider ceiling for the address over all codes.
+        Hashes, not the values: the table only needs to tell them apart."""
+        limit, _window = self._psa_settings()
+        code = (code or "").upper()
+        return [
+            ("tracking:" + _digest(f"{address}|{code}"), limit),
+            (
+                "tracking-code:" + _digest(code),
+                self._psa_param(CODE_LIMIT_PARAM, DEFAULT_CODE_LIMIT),
+            ),
+            (
+                "tracking-address:" + _digest(address),
+                self._psa_param(ADDRESS_LIMIT_PARAM, DEFAULT_ADDRESS_LIMIT),
+            ),
+        ]
+
+    @api.model
+    def _psa_any_blocked(self, keys):
+        return any(self._psa_is_blocked(key, limit) for key, limit in keys)
+
+    @api.model
+    def _psa_register_failures(self, keys):
+        """Count one wrong try on every key; True while all are within their limits."""
+        _limit, window = self._psa_settings()
+        results = [self._psa_hit(key, limit, window) for key, limit in keys]
+        return all(results)
+
+    @api.model
+    def _psa_is_blocked(self, client_key, limit=None):
         """True when the client already used up its wrong tries in the current window."""
-        limit, window = self._psa_settings()
+        default_limit, window = self._psa_settings()
+        limit = limit or default_limit
         now = fields.Datetime.now()
         self.flush_model()
         self.env.cr.execute(

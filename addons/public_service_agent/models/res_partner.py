@@ -1,7 +1,9 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+from .psa_personal_data_log import mask_digits, mask_name
 
 # Birth-registration province codes of the 63 former provinces (Circular 07/2016/TT-BCA);
 # numbers keep them after the 2025 merger.
@@ -12,6 +14,18 @@ CCCD_PROVINCES = frozenset(
         "067 068 070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096"
     ).split()
 )
+# Exporting any of these for citizens is logged.
+CITIZEN_FIELDS = {
+    "name",
+    "display_name",
+    "psa_cccd",
+    "phone",
+    "mobile",
+    "email",
+    "street",
+    "street2",
+    "contact_address",
+}
 MOBILE_RE = re.compile(r"^(?:\+84|84|0)((?:3[2-9]|5[25689]|7[06-9]|8[1-9]|9[0-46-9])\d{7})$")
 LANDLINE_RE = re.compile(r"^(?:\+84|84|0)(2\d{9})$")
 
@@ -55,12 +69,105 @@ class ResPartner(models.Model):
     psa_cccd = fields.Char(
         string="Citizen ID (CCCD)",
         copy=False,
+        # Officers only; every other path (portal, matching, claims) reads it as superuser
+        # after its own check, and record rules hide citizens from other internal users.
+        groups="public_service_agent.group_psa_officer",
         help="12-digit citizen identity number; a returning citizen is matched by it.",
     )
+    psa_is_citizen = fields.Boolean(
+        string="Citizen",
+        compute="_compute_psa_is_citizen",
+        store=True,
+        index=True,
+        help="A contact with a citizen ID: only Center officers read it (Decree 13/2023).",
+    )
+    psa_cccd_masked = fields.Char(
+        string="CCCD (masked)", compute="_compute_psa_masked_contact", compute_sudo=True
+    )
+    psa_phone_masked = fields.Char(
+        string="Phone (masked)", compute="_compute_psa_masked_contact", compute_sudo=True
+    )
+    psa_masked_name = fields.Char(
+        string="Masked Name",
+        compute="_compute_psa_masked_name",
+        compute_sudo=True,
+        help="Family name and initials: what finance and trainers may see of a citizen.",
+    )
+
+    @api.depends("psa_cccd")
+    def _compute_psa_is_citizen(self):
+        for partner in self:
+            partner.psa_is_citizen = bool(partner.psa_cccd)
+
+    @api.depends("psa_cccd", "phone", "mobile")
+    def _compute_psa_masked_contact(self):
+        for partner in self:
+            partner.psa_cccd_masked = mask_digits(partner.psa_cccd)
+            partner.psa_phone_masked = mask_digits(partner.phone or partner.mobile)
+
+    def action_psa_reveal(self):
+        """The citizen's CCCD and phones for an officer, logged (the form shows them masked)."""
+        self.ensure_one()
+        if not self.env.user.has_group("public_service_agent.group_psa_officer"):
+            raise AccessError(self.env._("Only Center officers may do this."))
+        self.check_access("read")
+        citizen = self.sudo()
+        self.env["psa.personal.data.log"]._psa_log(
+            "reveal", citizen, ["psa_cccd", "phone", "mobile"], self._name
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": citizen.name,
+                "message": "\n".join(
+                    [
+                        self.env._("CCCD: %(value)s", value=citizen.psa_cccd or "-"),
+                        self.env._(
+                            "Phone: %(value)s", value=citizen.phone or citizen.mobile or "-"
+                        ),
+                    ]
+                ),
+                "sticky": True,
+                "type": "warning",
+            },
+        }
+
+    @api.depends("name")
+    def _compute_psa_masked_name(self):
+        for partner in self:
+            partner.psa_masked_name = mask_name(partner.name)
+
+    @api.depends_context(
+        "show_address",
+        "partner_show_db_id",
+        "address_inline",
+        "show_email",
+        "show_vat",
+        "lang",
+        "uid",
+    )
+    def _compute_display_name(self):  # pylint: disable=missing-return
+        # Many2one values are named as superuser (``convert_to_read``), but ``uid`` stays the
+        # caller's: only officers (and the system itself) get a citizen's full name there.
+        super()._compute_display_name()
+        citizens = self.filtered("psa_is_citizen")
+        if citizens and not self.env.user._psa_reads_citizens():
+            for partner in citizens:
+                partner.display_name = mask_name(partner.name)
 
     _sql_constraints = [
         ("psa_cccd_uniq", "unique(psa_cccd)", "Another contact already has this citizen ID."),
     ]
+
+    def export_data(self, fields_to_export):
+        result = super().export_data(fields_to_export)
+        roots = {path.split("/")[0].split(".")[0] for path in fields_to_export}
+        personal = roots & CITIZEN_FIELDS
+        citizens = self.sudo().filtered("psa_is_citizen") if personal else self.browse()
+        if citizens:
+            self.env["psa.personal.data.log"]._psa_log("export", citizens, personal, self._name)
+        return result
 
     @api.model
     def _psa_check_cccd(self, cccd):
@@ -100,7 +207,12 @@ class ResPartner(models.Model):
 
     @api.model
     def _psa_find_or_create_citizen(self, vals):
-        """Match a returning citizen by CCCD, never duplicate; update contact details."""
+        """Match a returning citizen by CCCD, never duplicate.
+
+        Contact details typed for a known citizen only fill fields still empty on file:
+        a different value never overwrites the record (the dossier keeps what was typed
+        and an officer accepts the change). Returns the citizen, as superuser.
+        """
         cccd = self._psa_check_cccd(vals.get("psa_cccd"))
         citizen = (
             self.sudo().with_context(active_test=False).search([("psa_cccd", "=", cccd)], limit=1)
@@ -109,8 +221,9 @@ class ResPartner(models.Model):
             k: v for k, v in vals.items() if k in ("phone", "street", "ward_id", "email") and v
         }
         if citizen:
-            if details:
-                citizen.write(details)
+            empty = {k: v for k, v in details.items() if not citizen[k]}
+            if empty:
+                citizen.write(empty)
             return citizen
         return self.sudo().create({**vals, "psa_cccd": cccd, "is_company": False})
 
@@ -122,7 +235,7 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         if vals.get("psa_cccd") or vals.get("phone"):
-            is_citizen = bool(vals.get("psa_cccd")) or any(self.mapped("psa_cccd"))
+            is_citizen = bool(vals.get("psa_cccd")) or any(self.sudo().mapped("psa_is_citizen"))
             self._psa_clean_citizen_vals(vals, is_citizen)
         return super().write(vals)
 

@@ -17,6 +17,11 @@ class ResUsers(models.Model):
         for user in self:
             user.psa_satisfaction = averages.get(user) or 0.0
 
+    def _psa_reads_citizens(self):
+        """Center officers (and the system's own users) read citizens' data in full."""
+        self.ensure_one()
+        return self.has_group("public_service_agent.group_psa_officer")
+
     def _psa_dossier_blockers(self):
         """Reasons this user may not create or receive dossiers; empty when allowed.
 

@@ -9,3 +9,5 @@ from . import test_psa_reports
 from . import test_psa_portal
 from . import test_psa_tracking
 from . import test_psa_state_machine
+from . import test_psa_data_protection
+from . import test_psa_access_matrix

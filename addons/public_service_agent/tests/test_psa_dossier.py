@@ -87,8 +87,8 @@ class TestPsaDossier(PsaDossierCommon):
     def test_supplement_request_lists_everything_once(self):
         dossier = self._fill(self._new_dossier())
         dossier.action_receive()
-        dossier.document_ids[0].write({"state": "rejected", "reject_reason": "Thiếu chữ ký"})
-        dossier.document_ids[1].write({"state": "rejected", "reject_reason": "Ảnh mờ"})
+        dossier.document_ids[0].action_reject("Thiếu chữ ký")
+        dossier.document_ids[1].action_reject("Ảnh mờ")
         dossier.action_request_supplement("Bổ sung giấy ủy quyền")
         self.assertEqual(dossier.status_code, 5)
         self.assertIn("Tờ khai: Thiếu chữ ký", dossier.supplement_request)
@@ -105,14 +105,15 @@ class TestPsaDossier(PsaDossierCommon):
     def test_rejecting_needs_a_reason(self):
         dossier = self._new_dossier()
         with self.assertRaisesRegex(ValidationError, "why"):
-            dossier.document_ids[0].write({"state": "rejected"})
+            dossier.document_ids[0].action_reject()
 
     def test_evaluation_scores_roll_up(self):
         dossier = self._return_result(self._fill(self._new_dossier()))
         self.assertTrue(dossier.evaluation_token)
         self.assertTrue(dossier.evaluation_sent)
+        # The link is for the citizen alone: never in the dossier's messages.
         link = dossier.message_ids.filtered(lambda m: dossier.evaluation_token in (m.body or ""))
-        self.assertIn(self.citizen, link.partner_ids)
+        self.assertFalse(link)
         scores = dict.fromkeys(INDICATORS, "2")
         scores["score_attitude"] = "0"
         evaluation = self.env["psa.dossier.evaluation"].create({"dossier_id": dossier.id, **scores})
@@ -155,7 +156,9 @@ class TestPsaCitizen(PsaDossierCommon):
             {"name": "Nguyen Van An", "psa_cccd": " 001085012345 ", "phone": "0987654321"}
         )
         self.assertEqual(again, self.citizen)
-        self.assertEqual(self.citizen.phone, "+84987654321")
+        # What is typed for a known citizen never overwrites the record.
+        self.assertEqual(self.citizen.phone, "+84912345678")
+        self.assertEqual(self.citizen.name, "Nguyễn Văn An")
         self.assertEqual(
             self.env["res.partner"].search_count([("psa_cccd", "=", "001085012345")]), 1
         )
@@ -187,7 +190,7 @@ class TestPsaDeadlines(PsaDossierCommon):
         dossier = self._receive_at("2026-03-02 02:00:00", 5)  # Mon -> due Mon 9/3
         self.assertEqual(fields.Datetime.to_string(dossier.date_due), "2026-03-09 10:00:00")
         with freeze_time("2026-03-04 03:00:00"):
-            dossier.document_ids[0].write({"state": "rejected", "reject_reason": "Sai mẫu"})
+            dossier.document_ids[0].action_reject("Sai mẫu")
             dossier.action_request_supplement()
         self.assertTrue(dossier.date_paused)
         with freeze_time("2026-03-10 07:00:00"):  # Tue 14:00: complete again

@@ -68,20 +68,27 @@ class TestPsaDossierAccess(PsaDossierCommon):
                 }
             )
 
+    @mute_logger("odoo.addons.base.models.ir_model")
     def test_portal_staff_file_for_their_agent(self):
-        dossier = (
-            self.env["psa.dossier"]
-            .with_user(self.staff_a)
-            .create(
+        # Only through the portal's filing method: no create right of their own.
+        Dossier = self.env["psa.dossier"].with_user(self.staff_a)
+        with self.assertRaises(AccessError):
+            Dossier.create(
                 {
                     "procedure_id": self.procedure.id,
                     "citizen_id": self.citizen.id,
                     "agent_id": self.agent_a.id,
                 }
             )
+        dossier = Dossier._psa_portal_file(
+            {"procedure_id": self.procedure.id, "return_method": "agent"},
+            {"psa_cccd": "001085012345", "name": "Nguyễn Văn An", "phone": "+84912345678"},
+            {self.procedure.document_ids[0].id: (b"%PDF-1.4", "t.pdf")},
         )
         self.assertEqual(dossier.staff_user_id, self.staff_a)
-        dossier.document_ids[0].write({"file": b"UERG", "file_name": "t.pdf"})
+        self.assertEqual(dossier.agent_id, self.agent_a)
+        self.assertEqual(dossier.citizen_id, self.citizen)
+        self.assertFalse(dossier.contact_review)
         self.assertEqual(dossier.document_ids[0].state, "submitted")
 
     @mute_logger("odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")
@@ -114,10 +121,14 @@ class TestPsaDossierAccess(PsaDossierCommon):
         doc = self.dossier_a.document_ids[0].with_user(self.staff_a)
         with self.assertRaises(AccessError):
             doc.write({"state": "accepted"})
-        doc.write({"file": b"UERG", "file_name": "a.pdf"})
+        with self.assertRaises(AccessError):
+            doc.write({"file": b"UERG", "file_name": "a.pdf"})
+        dossier = self.dossier_a.with_user(self.staff_a)
+        dossier._psa_portal_upload({doc.id: (b"%PDF-1.4", "a.pdf")})
+        self.assertEqual(doc.sudo().state, "submitted")
         self._fill(self.dossier_a).action_receive()
         with self.assertRaisesRegex(UserError, "newly registered"):
-            doc.write({"file": b"UERG", "file_name": "b.pdf"})
+            dossier._psa_portal_upload({doc.id: (b"%PDF-1.4", "b.pdf")})
 
     @mute_logger("odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")
     def test_technical_models_for_administrators_only(self):

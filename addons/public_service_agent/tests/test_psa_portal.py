@@ -61,6 +61,8 @@ class TestPsaPortalIsolation(PsaHttpCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.dossier_a = cls._fill(cls._new_dossier(cls.agent_a))
+        # Staff search the names typed at their counter.
+        cls.dossier_a.with_context(psa_skip_checks=True).write({"filed_name": "Nguyễn Văn An"})
         cls.dossier_b = cls._new_dossier(cls.agent_b)
         cls.doc_a = cls.dossier_a.document_ids.filtered("file")[0]
         cls.dossier_a.message_post(
@@ -299,17 +301,25 @@ class TestPsaPortalForm(PsaHttpCommon):
         Dossier = self.env["psa.dossier"]
         domain = [("citizen_id", "=", self.citizen.id), ("agent_id", "=", self.agent_a.id)]
         existing = Dossier.search(domain)
+        # Name and phone are always asked, known CCCD or not: nothing tells them apart.
         data = self._form(cccd=self.citizen.psa_cccd, citizen_name="", phone="")
+        response = self._submit(data, self._scans())
+        self.assertNotIn("created=1", response.url)
+        self.assertFalse(Dossier.search(domain) - existing)
+        data = self._form(cccd=self.citizen.psa_cccd, citizen_name="Nguyễn Văn An")
         response = self._submit(data, self._scans())
         self.assertIn("created=1", response.url)
         dossier = Dossier.search(domain) - existing
         self.assertEqual(len(dossier), 1)
-        self.assertEqual(dossier.citizen_id.name, self.citizen.name)
+        self.assertEqual(dossier.citizen_id, self.citizen)
         self.assertEqual(self.env["res.partner"].search_count([("psa_cccd", "!=", False)]), before)
+        # The phone typed differs from the record: kept on the dossier, the record unchanged.
+        self.assertEqual(self.citizen.phone, "+84912345678")
+        self.assertEqual(dossier.filed_phone, "+84987654321")
+        self.assertTrue(dossier.contact_review)
         lookup = self.make_jsonrpc_request("/my/dossiers/citizen", {"cccd": self.citizen.psa_cccd})
-        self.assertTrue(lookup["found"])
-        self.assertIn("Nguyễn V. A.", lookup["message"])
-        self.assertNotIn("Nguyễn Văn An", lookup["message"])
+        self.assertFalse(lookup["found"])
+        self.assertNotIn("Nguyễn", lookup["message"])
 
     @mute_logger(*DENIALS)
     def test_bad_inputs_create_nothing(self):
@@ -407,7 +417,7 @@ class TestPsaPortalForm(PsaHttpCommon):
         dossier = self._fill(self._new_dossier(self.agent_a))
         dossier.with_user(self.officer).action_receive()
         slot = dossier.document_ids.filtered("required")[0]
-        slot.write({"state": "rejected", "reject_reason": "Blurred"})
+        slot.with_user(self.officer).action_reject("Blurred")
         dossier.with_user(self.officer).action_request_supplement("Clearer scan please")
         self.assertEqual(dossier.status_code, 5)
         url = f"/my/dossiers/{dossier.id}"

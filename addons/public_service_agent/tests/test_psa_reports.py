@@ -99,8 +99,8 @@ class TestPsaReports(PsaDossierCommon):
         # More documents requested: one rejected scan and a note.
         cls.supplement = cls._fill(cls._new_dossier()).with_env(cls.env)
         cls.supplement.action_receive()
-        cls.supplement.document_ids.filtered(lambda d: d.name == "Bản chụp CCCD").write(
-            {"state": "rejected", "reject_reason": "Ảnh chụp mờ, không đọc được số CCCD"}
+        cls.supplement.document_ids.filtered(lambda d: d.name == "Bản chụp CCCD").action_reject(
+            "Ảnh chụp mờ, không đọc được số CCCD"
         )
         cls.supplement.action_request_supplement("Bổ sung giấy xác nhận cư trú")
 
