@@ -1,1 +1,5 @@
 from . import postal_carrier
+from . import postal_leg_limit
+from . import postal_delivery
+from . import postal_delivery_event
+from . import psa_dossier

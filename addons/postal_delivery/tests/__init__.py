@@ -1,1 +1,3 @@
 from . import test_postal_carrier
+from . import test_postal_delivery
+from . import test_postal_dossier
