@@ -20,16 +20,30 @@ PDF_REPORT = "subsidy.action_report_subsidy_statement"
 
 
 class SubsidyPortal(CustomerPortal):
+    def _subsidy_is_operator(self):
+        """Operators' accountants only: agent staff are portal users too, of an agent."""
+        user = request.env.user
+        return (
+            user._is_portal()
+            and user.partner_id.commercial_partner_id.is_psa_operator
+            and request.env["subsidy.statement"].has_access("read")
+        )
+
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
+        if not counters:
+            values["subsidy_is_operator"] = self._subsidy_is_operator()
         if "subsidy_statement_count" in counters:
-            Statement = request.env["subsidy.statement"]
             values["subsidy_statement_count"] = (
-                Statement.search_count([]) if Statement.has_access("read") else 0
+                request.env["subsidy.statement"].search_count([])
+                if self._subsidy_is_operator()
+                else 0
             )
         return values
 
     def _subsidy_statement(self, statement_id):
+        if not self._subsidy_is_operator():
+            raise NotFound()
         statement = request.env["subsidy.statement"].browse(statement_id)
         try:
             statement.check_access("read")
@@ -46,7 +60,7 @@ class SubsidyPortal(CustomerPortal):
     )
     def portal_my_subsidy_statements(self, page=1, **kw):
         Statement = request.env["subsidy.statement"]
-        if not Statement.has_access("read"):
+        if not self._subsidy_is_operator():
             raise NotFound()
         count = Statement.search_count([])
         pager = portal_pager(url="/my/subsidy/statements", total=count, page=page, step=20)
@@ -90,11 +104,13 @@ class SubsidyPortal(CustomerPortal):
                     ("Content-Disposition", http.content_disposition(filename)),
                 ],
             )
+        # Read access is proven above; the lines show policy names the portal cannot read.
+        statement_sudo = statement.sudo()
         values = self._prepare_portal_layout_values()
         values.update(
             {
-                "statement": statement,
-                "claims": statement.claim_ids,
+                "statement": statement_sudo,
+                "claims": statement_sudo.claim_ids,
                 "page_name": "subsidy_statement",
                 "error": kw.get("error"),
                 "message": kw.get("message"),

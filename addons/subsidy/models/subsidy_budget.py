@@ -178,6 +178,8 @@ class SubsidyBudget(models.Model):
         finance = finance.filtered(lambda u: u.active and not u.share)
         for budget in self.sudo():
             reached = max((lvl for lvl in WARNING_LEVELS if budget.consumption >= lvl), default=0)
+            if budget.over_budget_amount > 0:
+                reached = 100  # the hard stop: claims are waiting
             if reached <= budget.warning_level:
                 if reached < budget.warning_level:
                     budget.warning_level = reached  # after a supplement: warn again later

@@ -442,13 +442,23 @@ class SubsidyClaim(models.Model):
                 committed = budget._consumption_by_state()[budget.id]
                 committed = sum(committed.get(s, 0.0) for s in COMMITTED_STATES)
             remaining = allocation - committed
-            waiting = False
+            # First in, first served: while older claims wait, newer ones wait behind them.
+            self.env.cr.execute(
+                """
+                SELECT 1 FROM subsidy_claim
+                 WHERE state = 'over_budget' AND policy_id = %s AND company_id = %s
+                   AND date >= make_date(%s, 1, 1) AND date < make_date(%s, 1, 1)
+                   AND id NOT IN %s LIMIT 1
+                """,
+                [policy.id, company.id, year, year + 1, tuple(group.ids)],
+            )
+            waiting = bool(self.env.cr.fetchone())
             for claim in group.sorted(lambda c: (c.date, c.id)):
                 if claim.amount <= 0 or (not waiting and claim.amount <= remaining):
                     to_confirm |= claim
                     remaining -= claim.amount
                 else:
-                    waiting = True  # first in, first served: later claims wait too
+                    waiting = True
                     to_wait |= claim
         to_confirm.write({"state": "confirmed"})
         to_wait.filtered(lambda c: c.state == "draft").write({"state": "over_budget"})

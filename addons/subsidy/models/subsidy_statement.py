@@ -108,6 +108,7 @@ class SubsidyStatement(models.Model):
             d = statement.date_from
             statement.date_to = d and d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
+    @api.depends("claim_ids.amount", "claim_ids.state", "claim_ids.operator_status")
     def _compute_totals(self):
         rows = self.env["subsidy.claim"]._read_group(
             [("statement_id", "in", self.ids), ("state", "!=", "rejected")],
@@ -147,6 +148,7 @@ class SubsidyStatement(models.Model):
         for vals in vals_list:
             if vals.get("date_from"):
                 vals["date_from"] = fields.Date.to_date(vals["date_from"]).replace(day=1)
+            self._check_unique_month(vals)
         statements = super().create(vals_list)
         for statement in statements:
             if statement.name == "/":
@@ -156,29 +158,31 @@ class SubsidyStatement(models.Model):
                     .next_by_code("subsidy.statement", sequence_date=statement.date_from)
                     or "/"
                 )
-        self._check_unique_month(statements)
         return statements
 
     @api.model
-    def _check_unique_month(self, statements):
-        for statement in statements:
-            clash = self.search_count(
-                [
-                    ("id", "!=", statement.id),
-                    ("company_id", "=", statement.company_id.id),
-                    ("operator_id", "=", statement.operator_id.id),
-                    ("date_from", "=", statement.date_from),
-                    ("state", "not in", ("cancelled", "reversed")),
-                ]
-            )
-            if clash:
-                raise ValidationError(
-                    self.env._(
-                        "%(operator)s already has a statement for %(month)s.",
-                        operator=statement.operator_id.name,
-                        month=statement.date_from.strftime("%m/%Y"),
-                    )
+    def _check_unique_month(self, vals):
+        """A translated refusal before the unique index would raise a raw SQL error."""
+        company_id = vals.get("company_id") or self.env.company.id
+        if not (vals.get("operator_id") and vals.get("date_from")):
+            return
+        clash = self.sudo().search(
+            [
+                ("company_id", "=", company_id),
+                ("operator_id", "=", vals["operator_id"]),
+                ("date_from", "=", vals["date_from"]),
+                ("state", "not in", ("cancelled", "reversed")),
+            ],
+            limit=1,
+        )
+        if clash:
+            raise ValidationError(
+                self.env._(
+                    "%(operator)s already has a statement for %(month)s.",
+                    operator=clash.operator_id.name,
+                    month=clash.date_from.strftime("%m/%Y"),
                 )
+            )
 
     def write(self, vals):
         if "date_from" in vals and vals["date_from"]:
@@ -267,8 +271,7 @@ class SubsidyStatement(models.Model):
                     statement.date_to,
                 ],
             )
-        Claim.invalidate_model()
-        self.invalidate_recordset(["claim_ids"])
+        self._invalidate_claims()
 
     def _release_claims(self, states=("in_statement",)):
         """Claims of these statements go back to confirmed, free for the next statement."""
@@ -286,8 +289,14 @@ class SubsidyStatement(models.Model):
             """,
             [self.env.uid, tuple(self.ids), tuple(states)],
         )
-        Claim.invalidate_model()
-        self.invalidate_recordset(["claim_ids"])
+        self._invalidate_claims()
+
+    def _invalidate_claims(self):
+        """After a claim UPDATE in SQL: forget the cached claims and the totals built on them."""
+        self.env["subsidy.claim"].invalidate_model()
+        self.env["subsidy.statement"].invalidate_model(
+            ["claim_ids", "amount_total", "claim_count", "disputed_count"]
+        )
 
     # ------------------------------------------------------------------ buttons
     def action_collect(self):
@@ -430,7 +439,7 @@ class SubsidyStatement(models.Model):
                 [bill.id, self.env.uid, statement.id],
             )
             statement.write({"bill_id": bill.id, "state": "billed"})
-        self.env["subsidy.claim"].invalidate_model()
+        self._invalidate_claims()
         return True
 
     def action_register_payment(self):
@@ -465,7 +474,7 @@ class SubsidyStatement(models.Model):
                 [ref, self.env.uid, statement.id],
             )
             statement.write({"state": "paid", "payment_ref": ref})
-        Claim.invalidate_model()
+        self._invalidate_claims()
 
     def _refund_claims(self, claims):
         """A credit note for claims rejected after billing, reconciled with the bill if still open."""
