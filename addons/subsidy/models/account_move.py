@@ -2,6 +2,8 @@ from odoo import fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
+from .common import format_vnd
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -26,8 +28,8 @@ class AccountMove(models.Model):
                     self.env._(
                         "The bill total (%(bill)s) differs from the operator's e-invoice "
                         "(%(einvoice)s) of %(statement)s: it cannot be posted.",
-                        bill=f"{move.amount_total:,.0f}",
-                        einvoice=f"{statement.einvoice_amount:,.0f}",
+                        bill=format_vnd(move.amount_total),
+                        einvoice=format_vnd(statement.einvoice_amount),
                         statement=statement.name,
                     )
                 )

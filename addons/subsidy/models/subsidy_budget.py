@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .common import format_percent, format_vnd
+
 COMMITTED_STATES = ("confirmed", "in_statement", "billed", "paid")
 WARNING_LEVELS = (80, 95, 100)
 
@@ -191,9 +193,9 @@ class SubsidyBudget(models.Model):
             body = Markup("<p>%s</p>") % self.env._(
                 "%(budget)s: %(committed)s of %(allocation)s committed (%(pct)s%%).",
                 budget=budget.name,
-                committed=f"{budget.committed:,.0f}",
-                allocation=f"{budget.allocation_total:,.0f}",
-                pct=f"{budget.consumption:.1f}",
+                committed=format_vnd(budget.committed),
+                allocation=format_vnd(budget.allocation_total),
+                pct=format_percent(budget.consumption),
             )
             if reached >= 100:
                 body += Markup("<p>%s</p>") % self.env._(

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.public_service_agent.controllers.common import mask_citizen_name
 
+from .common import format_vnd
 from .subsidy_budget import COMMITTED_STATES
 
 _logger = logging.getLogger(__name__)
@@ -219,7 +220,7 @@ class SubsidyClaim(models.Model):
             raise ValidationError(
                 self.env._(
                     "This citizen already received the yearly cap of %(cap)s under %(policy)s.",
-                    cap=f"{policy.yearly_cap_per_person:,.0f}",
+                    cap=format_vnd(policy.yearly_cap_per_person),
                     policy=policy.name,
                 )
             )

@@ -7,6 +7,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from .common import format_vnd
+
 # Fields a confirmed statement still accepts: its state, its bill and the operator's e-invoice.
 WRITABLE_AFTER_CONFIRM = {
     "state",
@@ -368,8 +370,8 @@ class SubsidyStatement(models.Model):
                     self.env._(
                         "The operator's e-invoice total (%(einvoice)s) differs from the "
                         "statement total (%(total)s): the bill is not posted.",
-                        einvoice=f"{statement.einvoice_amount:,.0f}",
-                        total=f"{statement.amount_total:,.0f}",
+                        einvoice=format_vnd(statement.einvoice_amount),
+                        total=format_vnd(statement.amount_total),
                     )
                 )
 
