@@ -13,7 +13,10 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+from odoo.addons.portal.controllers.portal import (
+    CustomerPortal,
+    pager as portal_pager,
+)
 
 XLSX_REPORT = "subsidy.action_report_subsidy_statement_xlsx"
 PDF_REPORT = "subsidy.action_report_subsidy_statement"
@@ -44,12 +47,13 @@ class SubsidyPortal(CustomerPortal):
     def _subsidy_statement(self, statement_id):
         if not self._subsidy_is_operator():
             raise NotFound()
-        statement = request.env["subsidy.statement"].browse(statement_id)
+        statement = request.env["subsidy.statement"].browse(statement_id).exists()
         try:
             statement.check_access("read")
-            statement.name  # noqa: B018 - raises MissingError for a deleted record
         except (AccessError, MissingError) as exc:
             raise NotFound() from exc
+        if not statement:
+            raise NotFound()
         return statement
 
     @http.route(
@@ -76,9 +80,7 @@ class SubsidyPortal(CustomerPortal):
         )
         return request.render("subsidy.portal_my_subsidy_statements", values)
 
-    @http.route(
-        "/my/subsidy/statements/<int:statement_id>", type="http", auth="user", website=True
-    )
+    @http.route("/my/subsidy/statements/<int:statement_id>", type="http", auth="user", website=True)
     def portal_my_subsidy_statement(self, statement_id, report_type=None, download=False, **kw):
         statement = self._subsidy_statement(statement_id)
         if report_type == "pdf":
@@ -125,7 +127,9 @@ class SubsidyPortal(CustomerPortal):
         website=True,
         methods=["POST"],
     )
-    def portal_my_subsidy_answer(self, statement_id, claim_id=None, answer=None, comment=None, **kw):
+    def portal_my_subsidy_answer(
+        self, statement_id, claim_id=None, answer=None, comment=None, **kw
+    ):
         statement = self._subsidy_statement(statement_id)
         try:
             claim_id = int(claim_id or 0)

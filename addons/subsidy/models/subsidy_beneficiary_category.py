@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class SubsidyBeneficiaryCategory(models.Model):
-    """A group of citizens a policy may require or pay more for (e.g. social-protection beneficiaries)."""
+    """Citizens a policy may require or pay more for (e.g. social-protection beneficiaries)."""
 
     _name = "subsidy.beneficiary.category"
     _description = "Subsidy Beneficiary Category"

@@ -36,7 +36,9 @@ class SubsidyBudget(models.Model):
     committed = fields.Monetary(compute="_compute_consumption")
     invoiced = fields.Monetary(compute="_compute_consumption")
     paid = fields.Monetary(compute="_compute_consumption")
-    over_budget_amount = fields.Monetary(string="Waiting Over Budget", compute="_compute_consumption")
+    over_budget_amount = fields.Monetary(
+        string="Waiting Over Budget", compute="_compute_consumption"
+    )
     consumption = fields.Float(string="Consumption (%)", compute="_compute_consumption")
     warning_level = fields.Integer(
         string="Last Warning (%)",

@@ -87,7 +87,10 @@ class SubsidyClaim(models.Model):
     )
     delivery_ref = fields.Char(string="Delivery Number", readonly=True)
     dossier_id = fields.Many2one(
-        "psa.dossier", index=True, ondelete="restrict", groups="public_service_agent.group_psa_officer"
+        "psa.dossier",
+        index=True,
+        ondelete="restrict",
+        groups="public_service_agent.group_psa_officer",
     )
     dossier_code = fields.Char(readonly=True, index=True)
     citizen_id = fields.Many2one(
@@ -174,7 +177,9 @@ class SubsidyClaim(models.Model):
                 raise ValidationError(self.env._("An adjustment cannot be positive."))
             if claim.source_type != "adjustment" and claim.amount <= 0:
                 raise ValidationError(
-                    self.env._("The amount of a claim must be positive (claim %(name)s).", name=claim.name)
+                    self.env._(
+                        "The amount of a claim must be positive (claim %(name)s).", name=claim.name
+                    )
                 )
 
     # ------------------------------------------------------------------ create / write
@@ -196,9 +201,7 @@ class SubsidyClaim(models.Model):
             if vals.get("ward_id") and not vals.get("ward_name"):
                 vals["ward_name"] = self.env["psa.admin.unit"].sudo().browse(vals["ward_id"]).name
             if vals.get("source_type", "manual") in ("manual", "import") and vals.get("policy_id"):
-                vals["amount"] = self._capped_manual_amount(
-                    Policy.browse(vals["policy_id"]), vals
-                )
+                vals["amount"] = self._capped_manual_amount(Policy.browse(vals["policy_id"]), vals)
         return super().create(vals_list)
 
     @api.model
@@ -511,7 +514,9 @@ class SubsidyClaim(models.Model):
             statement.message_post(
                 body=self.env._(
                     "Dispute on %(lines)s resolved: %(note)s",
-                    lines=", ".join(self.filtered(lambda c, s=statement: c.statement_id == s).mapped("name")),
+                    lines=", ".join(
+                        self.filtered(lambda c, s=statement: c.statement_id == s).mapped("name")
+                    ),
                     note=note,
                 )
             )

@@ -95,7 +95,7 @@ class SubsidyEligibility(models.Model):
             raise ValidationError(self.env._("Attach the proof before verifying an eligibility."))
         return res
 
-    def _on_state_change(self, old_state, new_state):
+    def _on_state_change(self, old_state, new_state):  # pylint: disable=missing-return
         super()._on_state_change(old_state, new_state)
         if new_state == "verified":
             self.write({"verifier_id": self.env.uid, "date_verified": fields.Datetime.now()})

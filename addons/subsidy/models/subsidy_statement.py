@@ -130,7 +130,7 @@ class SubsidyStatement(models.Model):
             statement.claim_count = count
             statement.disputed_count = disputed
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()
         for statement in self:
             statement.access_url = f"/my/subsidy/statements/{statement.id}"
@@ -479,7 +479,7 @@ class SubsidyStatement(models.Model):
         self._invalidate_claims()
 
     def _refund_claims(self, claims):
-        """A credit note for claims rejected after billing, reconciled with the bill if still open."""
+        """A credit note for claims rejected after billing, reconciled with an open bill."""
         self.ensure_one()
         if not self.bill_id:
             return self.env["account.move"]
@@ -503,8 +503,7 @@ class SubsidyStatement(models.Model):
         refund.action_post()
         claims.sudo().with_context(subsidy_internal=True).write({"refund_id": refund.id})
         payable = (self.bill_id | refund).line_ids.filtered(
-            lambda line: line.account_id.account_type == "liability_payable"
-            and not line.reconciled
+            lambda line: line.account_id.account_type == "liability_payable" and not line.reconciled
         )
         if len(payable.move_id) == 2:
             payable.reconcile()

@@ -46,10 +46,7 @@ class SubsidyStatementXlsx(models.AbstractModel):
 
     def generate_xlsx_report(self, workbook, data, statements):
         statements.check_access("read")
-        _ = self.env._
-        states = dict(
-            self.env["subsidy.claim"]._fields["state"]._description_selection(self.env)
-        )
+        states = dict(self.env["subsidy.claim"]._fields["state"]._description_selection(self.env))
         statuses = dict(
             self.env["subsidy.claim"]._fields["operator_status"]._description_selection(self.env)
         )
@@ -57,21 +54,21 @@ class SubsidyStatementXlsx(models.AbstractModel):
         money = workbook.add_format({"num_format": "#,##0"})
         day = workbook.add_format({"num_format": "dd/mm/yyyy"})
         total_fmt = workbook.add_format({"bold": True, "num_format": "#,##0"})
-        sheet = workbook.add_worksheet(_("Reconciliation"))
+        sheet = workbook.add_worksheet(self.env._("Reconciliation"))
         headers = [
-            _("Delivery"),
-            _("Dossier Code"),
-            _("Citizen (masked)"),
-            _("Ward / Commune"),
-            _("Operator"),
-            _("Policy"),
-            _("Amount (VND)"),
-            _("Bill"),
-            _("Payment"),
-            _("State"),
-            _("Date"),
-            _("Credit Note"),
-            _("Operator's Answer"),
+            self.env._("Delivery"),
+            self.env._("Dossier Code"),
+            self.env._("Citizen (masked)"),
+            self.env._("Ward / Commune"),
+            self.env._("Operator"),
+            self.env._("Policy"),
+            self.env._("Amount (VND)"),
+            self.env._("Bill"),
+            self.env._("Payment"),
+            self.env._("State"),
+            self.env._("Date"),
+            self.env._("Credit Note"),
+            self.env._("Operator's Answer"),
         ]
         widths = [18, 24, 20, 22, 30, 20, 14, 18, 18, 14, 12, 18, 18]
         for col, width in enumerate(widths):
@@ -115,5 +112,5 @@ class SubsidyStatementXlsx(models.AbstractModel):
             if state != "rejected":
                 total += amount or 0.0
             row += 1
-        sheet.write(row, 5, _("Total (excluding rejected)"), bold)
+        sheet.write(row, 5, self.env._("Total (excluding rejected)"), bold)
         sheet.write_number(row, 6, total, total_fmt)

@@ -1,9 +1,9 @@
 import csv
 
 from odoo.exceptions import AccessError
-from odoo.tools.misc import file_path
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.misc import file_path
 
 from .common import SubsidyCommon
 
@@ -116,17 +116,26 @@ class TestSubsidyAccess(SubsidyCommon):
             user = self.users.get(key)
             if not user:
                 continue
-            for model in ("subsidy.claim", "subsidy.statement", "subsidy.budget", "subsidy.eligibility"):
+            for model in (
+                "subsidy.claim",
+                "subsidy.statement",
+                "subsidy.budget",
+                "subsidy.eligibility",
+            ):
                 with self.subTest(group=key, model=model), self.assertRaises(AccessError):
                     self.env[model].with_user(user).search([])
 
     def test_finance_does_everything_in_subsidy(self):
         finance = self.users["finance"]
-        budget = self.env["subsidy.budget"].with_user(finance).create(
-            {"year": 2027, "policy_id": self.nq77.id, "allocation": 1000}
+        budget = (
+            self.env["subsidy.budget"]
+            .with_user(finance)
+            .create({"year": 2027, "policy_id": self.nq77.id, "allocation": 1000})
         )
-        category = self.env["subsidy.beneficiary.category"].with_user(finance).create(
-            {"name": "X", "code": "T_X"}
+        category = (
+            self.env["subsidy.beneficiary.category"]
+            .with_user(finance)
+            .create({"name": "X", "code": "T_X"})
         )
         budget.unlink()
         category.unlink()

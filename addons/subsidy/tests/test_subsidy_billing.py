@@ -27,7 +27,9 @@ class TestSubsidyBilling(SubsidyCommon):
         cls.deliveries = cls._deliver("2026-01-05 03:00:00", postage=32000)
         cls.deliveries |= cls._deliver("2026-01-06 03:00:00", postage=41000)
         cls.deliveries |= cls._deliver("2026-01-07 03:00:00", postage=27000)
-        cls.other_operator = cls._deliver("2026-01-07 03:00:00", postage=50000, carrier=cls.carrier_b)
+        cls.other_operator = cls._deliver(
+            "2026-01-07 03:00:00", postage=50000, carrier=cls.carrier_b
+        )
 
     def _statement(self):
         Statement = self.env["subsidy.statement"].with_user(self.finance)
@@ -37,7 +39,11 @@ class TestSubsidyBilling(SubsidyCommon):
 
     def _bill(self, statement, amount=100000):
         statement.write(
-            {"einvoice_number": "C26TAA/00012", "einvoice_date": "2026-02-03", "einvoice_amount": amount}
+            {
+                "einvoice_number": "C26TAA/00012",
+                "einvoice_date": "2026-02-03",
+                "einvoice_amount": amount,
+            }
         )
         statement.action_bill()
         return statement.bill_id
@@ -98,7 +104,14 @@ class TestSubsidyBilling(SubsidyCommon):
                 "invoice_date": "2026-02-03",
                 "subsidy_statement_id": statement.id,
                 "invoice_line_ids": [
-                    Command.create({"name": "x", "price_unit": 90000, "account_id": self.expense.id, "tax_ids": []})
+                    Command.create(
+                        {
+                            "name": "x",
+                            "price_unit": 90000,
+                            "account_id": self.expense.id,
+                            "tax_ids": [],
+                        }
+                    )
                 ],
             }
         )
@@ -109,7 +122,10 @@ class TestSubsidyBilling(SubsidyCommon):
         statement = self._statement()
         bill = self._bill(statement)
         self.assertEqual(bill.state, "posted")
-        self.assertEqual((bill.move_type, bill.partner_id, bill.ref), ("in_invoice", self.operator_a, "C26TAA/00012"))
+        self.assertEqual(
+            (bill.move_type, bill.partner_id, bill.ref),
+            ("in_invoice", self.operator_a, "C26TAA/00012"),
+        )
         self.assertEqual(statement.state, "billed")
         self.assertEqual(set(self._claims(self.deliveries).mapped("state")), {"billed"})
         # One line per policy and category, on the expense account, with the policy's analytic.
@@ -119,7 +135,9 @@ class TestSubsidyBilling(SubsidyCommon):
         self.assertEqual(line.analytic_distribution, {str(self.analytic.id): 100})
         analytic_lines = self.env["account.analytic.line"].search([("move_line_id", "=", line.id)])
         self.assertEqual(analytic_lines.amount, -100000)
-        payable = bill.line_ids.filtered(lambda l: l.account_id.account_type == "liability_payable")
+        payable = bill.line_ids.filtered(
+            lambda aml: aml.account_id.account_type == "liability_payable"
+        )
         self.assertEqual(payable.balance, -100000)
         # Payment from the treasury, reconciled with the bill: every claim is paid.
         payment = self._pay(bill)
@@ -134,9 +152,13 @@ class TestSubsidyBilling(SubsidyCommon):
         rejected = claims.filtered(lambda c: c.amount == 41000)
         rejected.with_user(self.finance).action_reject("Delivered outside Hanoi by mistake")
         refund = rejected.refund_id
-        self.assertEqual((refund.move_type, refund.state, refund.amount_total), ("in_refund", "posted", 41000))
+        self.assertEqual(
+            (refund.move_type, refund.state, refund.amount_total), ("in_refund", "posted", 41000)
+        )
         self.assertEqual(refund.reversed_entry_id, bill)
-        refund_payable = refund.line_ids.filtered(lambda l: l.account_id.account_type == "liability_payable")
+        refund_payable = refund.line_ids.filtered(
+            lambda aml: aml.account_id.account_type == "liability_payable"
+        )
         self.assertEqual(refund_payable.balance, 41000)
         self.assertEqual(statement.amount_total, 59000)
 
@@ -145,17 +167,21 @@ class TestSubsidyBilling(SubsidyCommon):
         bill = self._bill(statement)
         claim = self._claims(self.deliveries).filtered(lambda c: c.amount == 27000)
         decision = Form(
-            self.env["subsidy.claim.decision"].with_user(self.finance).with_context(
-                active_model="subsidy.claim", active_ids=claim.ids
-            )
+            self.env["subsidy.claim.decision"]
+            .with_user(self.finance)
+            .with_context(active_model="subsidy.claim", active_ids=claim.ids)
         )
         decision.note = "Duplicate delivery"
         decision.save().action_apply()
         self.assertEqual(claim.state, "rejected")
         refund = claim.refund_id
         self.assertTrue(refund)
-        payable = (bill | refund).line_ids.filtered(lambda l: l.account_id.account_type == "liability_payable")
-        self.assertTrue(all(payable.mapped(lambda l: l.matched_debit_ids or l.matched_credit_ids)))
+        payable = (bill | refund).line_ids.filtered(
+            lambda aml: aml.account_id.account_type == "liability_payable"
+        )
+        self.assertTrue(
+            all(payable.mapped(lambda aml: aml.matched_debit_ids or aml.matched_credit_ids))
+        )
         self.assertEqual(bill.amount_residual, 73000)
         self.assertEqual(refund.amount_residual, 0)
         # Paying the rest pays the remaining claims.

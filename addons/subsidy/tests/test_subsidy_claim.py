@@ -34,7 +34,9 @@ class TestSubsidyClaim(SubsidyCommon):
         self.assertEqual(self._claims(branch_2025).amount, 26000)
 
     def test_claim_carries_what_finance_needs_without_reading_citizens(self):
-        delivery = self._deliver("2026-02-02 03:00:00", dossier=self._fill(self._new_dossier(ward_id=self.ward.id)))
+        delivery = self._deliver(
+            "2026-02-02 03:00:00", dossier=self._fill(self._new_dossier(ward_id=self.ward.id))
+        )
         claim = self._claims(delivery).with_user(self.finance)
         self.assertEqual(claim.citizen_masked, "Nguyễn V. A.")
         self.assertEqual(claim.dossier_code, delivery.dossier_id.name)
@@ -88,7 +90,9 @@ class TestSubsidyClaim(SubsidyCommon):
             claim.copy({"name": "dup"})
 
     def test_category_required_and_bonus(self):
-        category = self.env["subsidy.beneficiary.category"].create({"name": "BTXH", "code": "T_BTXH"})
+        category = self.env["subsidy.beneficiary.category"].create(
+            {"name": "BTXH", "code": "T_BTXH"}
+        )
         self.nq39.write({"bonus_category_id": category.id, "bonus_amount": 10000})
         other = self.env["res.partner"]._psa_find_or_create_citizen(
             {"name": "Trần Thị Bích", "psa_cccd": "001192004321", "phone": "0987654321"}
@@ -98,13 +102,17 @@ class TestSubsidyClaim(SubsidyCommon):
             self.env["subsidy.eligibility"].create(
                 {"citizen_id": self.citizen.id, "category_id": category.id, "state": "verified"}
             )
-        eligibility = self.env["subsidy.eligibility"].with_user(self.officer).create(
-            {
-                "citizen_id": self.citizen.id,
-                "category_id": category.id,
-                "date_start": "2025-01-01",
-                "proof_attachment_ids": [(6, 0, attachment.ids)],
-            }
+        eligibility = (
+            self.env["subsidy.eligibility"]
+            .with_user(self.officer)
+            .create(
+                {
+                    "citizen_id": self.citizen.id,
+                    "category_id": category.id,
+                    "date_start": "2025-01-01",
+                    "proof_attachment_ids": [(6, 0, attachment.ids)],
+                }
+            )
         )
         eligibility.sudo().proof_attachment_ids = attachment
         eligibility.action_verify()
@@ -120,8 +128,14 @@ class TestSubsidyClaim(SubsidyCommon):
         self.assertEqual(self._claims(without).amount, 26000)
         # A policy that requires the category pays nobody else.
         self.nq39.write({"required_category_id": category.id, "bonus_category_id": False})
-        self.assertFalse(self._claims(self._deliver("2025-06-03 03:00:00",
-                                                    dossier=self._fill(self._new_dossier(citizen_id=other.id)))))
+        self.assertFalse(
+            self._claims(
+                self._deliver(
+                    "2025-06-03 03:00:00",
+                    dossier=self._fill(self._new_dossier(citizen_id=other.id)),
+                )
+            )
+        )
 
     def test_per_person_yearly_cap_for_signature_certificates(self):
         signature = self.env["subsidy.policy"].create(
@@ -148,7 +162,10 @@ class TestSubsidyClaim(SubsidyCommon):
         with self.assertRaisesRegex(ValidationError, "yearly cap"):
             Claim.create({**vals, "name": "CTS-3", "amount": 10000})
         # A new year starts a new cap.
-        self.assertEqual(Claim.create({**vals, "name": "CTS-4", "amount": 120000, "date": "2027-01-05"}).amount, 100000)
+        self.assertEqual(
+            Claim.create({**vals, "name": "CTS-4", "amount": 120000, "date": "2027-01-05"}).amount,
+            100000,
+        )
         # Rejected claims give the room back.
         second.with_user(self.finance).action_reject("Duplicate certificate")
         self.assertEqual(Claim.create({**vals, "name": "CTS-5", "amount": 50000}).amount, 30000)
@@ -158,12 +175,19 @@ class TestSubsidyClaim(SubsidyCommon):
         dossiers = [self._fill(self._new_dossier()) for _ in range(3)]
         deliveries = self.env["postal.delivery"].create(
             [
-                {"dossier_id": d.id, "carrier_id": self.carrier.id, "postage": 30000,
-                 "service_type": "send_dossier", "state": "out_for_delivery"}
+                {
+                    "dossier_id": d.id,
+                    "carrier_id": self.carrier.id,
+                    "postage": 30000,
+                    "service_type": "send_dossier",
+                    "state": "out_for_delivery",
+                }
                 for d in dossiers
             ]
         )
-        deliveries.with_context(postal_event_date="2026-02-02 03:00:00").write({"state": "delivered"})
+        deliveries.with_context(postal_event_date="2026-02-02 03:00:00").write(
+            {"state": "delivered"}
+        )
         self.assertEqual(sorted(self._claims(deliveries).mapped("amount")), [20000, 30000])
 
     def test_bad_input_refused_with_nothing_written(self):
@@ -171,8 +195,13 @@ class TestSubsidyClaim(SubsidyCommon):
         count = Claim.search_count([])
         with self.assertRaisesRegex(ValidationError, "positive"):
             Claim.create(
-                {"name": "X", "policy_id": self.nq77.id, "operator_id": self.operator_a.id,
-                 "amount": -5000, "source_type": "manual"}
+                {
+                    "name": "X",
+                    "policy_id": self.nq77.id,
+                    "operator_id": self.operator_a.id,
+                    "amount": -5000,
+                    "source_type": "manual",
+                }
             )
         self.assertEqual(Claim.search_count([]), count)
         with self.assertRaisesRegex(ValidationError, "overlaps"):

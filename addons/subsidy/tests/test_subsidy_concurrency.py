@@ -50,20 +50,34 @@ class TestSubsidyConcurrency(BaseCase):
                 }
             )
             procedure = env["psa.procedure"].create(
-                {"code": "T.CONC.1", "name": "Conc", "agency_name": "Conc", "agency_code": AGENCY,
-                 "processing_days": 5}
+                {
+                    "code": "T.CONC.1",
+                    "name": "Conc",
+                    "agency_name": "Conc",
+                    "agency_code": AGENCY,
+                    "processing_days": 5,
+                }
             )
             citizen = env["res.partner"].create({"name": "Conc Citizen"})
             dossier = env["psa.dossier"].create(
                 {"procedure_id": procedure.id, "citizen_id": citizen.id, "channel": "online"}
             )
             delivery = env["postal.delivery"].create(
-                {"dossier_id": dossier.id, "carrier_id": carrier.id, "postage": 26000,
-                 "service_type": "send_dossier", "state": "out_for_delivery"}
+                {
+                    "dossier_id": dossier.id,
+                    "carrier_id": carrier.id,
+                    "postage": 26000,
+                    "service_type": "send_dossier",
+                    "state": "out_for_delivery",
+                }
             )
             self.ids = {
-                "operator": operator.id, "carrier": carrier.id, "policy": policy.id,
-                "procedure": procedure.id, "citizen": citizen.id, "dossier": dossier.id,
+                "operator": operator.id,
+                "carrier": carrier.id,
+                "policy": policy.id,
+                "procedure": procedure.id,
+                "citizen": citizen.id,
+                "dossier": dossier.id,
                 "delivery": delivery.id,
             }
 
@@ -71,7 +85,9 @@ class TestSubsidyConcurrency(BaseCase):
         ids = self.ids
         with self._cursor() as cr:
             cr.execute("DELETE FROM subsidy_claim WHERE delivery_id = %s", [ids["delivery"]])
-            cr.execute("DELETE FROM postal_delivery_event WHERE delivery_id = %s", [ids["delivery"]])
+            cr.execute(
+                "DELETE FROM postal_delivery_event WHERE delivery_id = %s", [ids["delivery"]]
+            )
             cr.execute("DELETE FROM postal_delivery WHERE id = %s", [ids["delivery"]])
             cr.execute("DELETE FROM psa_dossier WHERE id = %s", [ids["dossier"]])
             cr.execute("DELETE FROM psa_dossier_sequence WHERE agency_code = %s", [AGENCY])
@@ -80,15 +96,20 @@ class TestSubsidyConcurrency(BaseCase):
             cr.execute("DELETE FROM subsidy_policy WHERE id = %s", [ids["policy"]])
             cr.execute(
                 "DELETE FROM mail_message WHERE (model = 'postal.delivery' AND res_id = %s) "
-                "OR (model = 'psa.dossier' AND res_id = %s) OR (model = 'subsidy.policy' AND res_id = %s)",
+                "OR (model = 'psa.dossier' AND res_id = %s) "
+                "OR (model = 'subsidy.policy' AND res_id = %s)",
                 [ids["delivery"], ids["dossier"], ids["policy"]],
             )
-            cr.execute("DELETE FROM res_partner WHERE id IN %s", [(ids["citizen"], ids["operator"])])
+            cr.execute(
+                "DELETE FROM res_partner WHERE id IN %s", [(ids["citizen"], ids["operator"])]
+            )
         super().tearDown()
 
     def _claim_count(self):
         with self._cursor() as cr:
-            cr.execute("SELECT COUNT(*) FROM subsidy_claim WHERE delivery_id = %s", [self.ids["delivery"]])
+            cr.execute(
+                "SELECT COUNT(*) FROM subsidy_claim WHERE delivery_id = %s", [self.ids["delivery"]]
+            )
             return cr.fetchone()[0]
 
     def _complete(self, cr):

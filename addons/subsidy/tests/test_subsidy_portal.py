@@ -61,7 +61,9 @@ class TestSubsidyPortal(SubsidyCommon, HttpCase):
             self._call_kw("subsidy.statement", "read", [self.statement_b.ids, ["name"]])
         with self.assertRaises(JsonRpcException):
             self._call_kw(
-                "subsidy.claim", "write", [self.statement_a.claim_ids.ids, {"operator_status": "resolved"}]
+                "subsidy.claim",
+                "write",
+                [self.statement_a.claim_ids.ids, {"operator_status": "resolved"}],
             )
 
     def test_accountant_downloads_the_xlsx(self):
@@ -94,8 +96,12 @@ class TestSubsidyPortal(SubsidyCommon, HttpCase):
         claim = self.statement_a.claim_ids.sorted("amount")[0]
         response = self.url_open(
             f"{url}/answer",
-            data={"csrf_token": token, "claim_id": claim.id, "answer": "dispute",
-                  "comment": "Bưu gửi này đã hoàn trả"},
+            data={
+                "csrf_token": token,
+                "claim_id": claim.id,
+                "answer": "dispute",
+                "comment": "Bưu gửi này đã hoàn trả",
+            },
         )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(claim.operator_status, "disputed")
@@ -132,4 +138,6 @@ class TestSubsidyPortal(SubsidyCommon, HttpCase):
         self._login(self.staff_a)
         self.assertEqual(self.url_open("/my/subsidy/statements").status_code, 404)
         self.assertEqual(self.url_open(self.statement_a.access_url).status_code, 404)
-        self.assertEqual(self._call_kw("subsidy.statement", "search_read", [[]], {"fields": ["name"]}), [])
+        self.assertEqual(
+            self._call_kw("subsidy.statement", "search_read", [[]], {"fields": ["name"]}), []
+        )

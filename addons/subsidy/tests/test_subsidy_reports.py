@@ -22,11 +22,19 @@ class TestSubsidyReports(SubsidyCommon):
         )
         attachment = cls.env["ir.attachment"].create({"name": "p.pdf", "raw": b"%PDF-1.4"})
         cls.env["subsidy.eligibility"].create(
-            {"citizen_id": other.id, "category_id": category.id, "date_start": "2025-01-01",
-             "proof_attachment_ids": [(6, 0, attachment.ids)], "state": "verified"}
+            {
+                "citizen_id": other.id,
+                "category_id": category.id,
+                "date_start": "2025-01-01",
+                "proof_attachment_ids": [(6, 0, attachment.ids)],
+                "state": "verified",
+            }
         )
-        cls._deliver("2026-01-07 03:00:00", postage=22000,
-                     dossier=cls._fill(cls._new_dossier(citizen_id=other.id)))
+        cls._deliver(
+            "2026-01-07 03:00:00",
+            postage=22000,
+            dossier=cls._fill(cls._new_dossier(citizen_id=other.id)),
+        )
         cls.statement = cls.env["subsidy.statement"]._generate("2026-01-01", cls.operator_a)
         cls.statement.action_confirm()
 
@@ -56,16 +64,28 @@ class TestSubsidyReports(SubsidyCommon):
         self.assertTrue(pdf.startswith(b"%PDF"))
 
     def test_xlsx_reconciliation_read_back(self):
-        content, fmt = self.env["ir.actions.report"].with_user(self.finance)._render_xlsx(
-            "subsidy.action_report_subsidy_statement_xlsx", self.statement.ids, None
+        content, fmt = (
+            self.env["ir.actions.report"]
+            .with_user(self.finance)
+            ._render_xlsx("subsidy.action_report_subsidy_statement_xlsx", self.statement.ids, None)
         )
         self.assertEqual(fmt, "xlsx")
         sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(
             rows[0][:10],
-            ("Delivery", "Dossier Code", "Citizen (masked)", "Ward / Commune", "Operator",
-             "Policy", "Amount (VND)", "Bill", "Payment", "State"),
+            (
+                "Delivery",
+                "Dossier Code",
+                "Citizen (masked)",
+                "Ward / Commune",
+                "Operator",
+                "Policy",
+                "Amount (VND)",
+                "Bill",
+                "Payment",
+                "State",
+            ),
         )
         lines = rows[1:-1]
         self.assertEqual(len(lines), 3)
