@@ -9,7 +9,6 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-
 # Seconds a signed request may be old (or early) when the sender gives a timestamp.
 SIGNATURE_TOLERANCE = 300
 VIETTEL_DATE_FORMAT = "%d/%m/%Y %H:%M:%S"

@@ -1,7 +1,11 @@
 import json
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import (
+    HealthCheck,
+    given,
+    settings,
+    strategies as st,
+)
 
 from odoo.tests import tagged
 from odoo.tools import mute_logger
