@@ -198,6 +198,9 @@ class PostalDelivery(models.Model):
     date_state = fields.Datetime(
         string="Last Status Time", readonly=True, copy=False, help="Time of the last move."
     )
+    date_carrier_event = fields.Datetime(
+        readonly=True, copy=False, help="Time of the carrier's last status applied here."
+    )
     attempt_count = fields.Integer(string="Failed Attempts", readonly=True, copy=False)
     date_next_attempt = fields.Datetime(
         readonly=True, copy=False, help="Two working days after the first failed attempt."
@@ -464,6 +467,37 @@ class PostalDelivery(models.Model):
 
     def action_mark_lost(self, reason):
         self.write({"state": "lost", "state_reason": reason})
+
+    # ------------------------------------------------------------------ carrier events
+    def _postal_event_moves(self, target, event_date):
+        """Whether a carrier event for ``target`` at ``event_date`` moves this delivery.
+
+        Never backwards: a target behind the current state, an event older than the last move,
+        or a move the table cannot reach is kept as history and changes nothing.
+        """
+        self.ensure_one()
+        if target == self.state:
+            return False
+        rank, current = STATE_RANK[target], STATE_RANK[self.state]
+        if rank < current:
+            return False
+        if self.date_carrier_event and event_date and event_date < self.date_carrier_event:
+            return False
+        return self._state_path(self.state, target) is not None
+
+    def _postal_apply_carrier_status(self, target, event_date, code, note, source="webhook"):
+        self.ensure_one()
+        extra = {}
+        if target in self._state_needs_reason:
+            extra["state_reason"] = note or code
+        self.with_context(
+            postal_carrier_event=True,
+            postal_event_source=source,
+            postal_event_date=event_date,
+            postal_carrier_status=code,
+            postal_event_note=note,
+        )._state_walk(target, **extra)
+        self.with_context(psa_state_unchecked=True).write({"date_carrier_event": event_date})
 
     @api.model
     def _cron_refresh_overdue(self):
