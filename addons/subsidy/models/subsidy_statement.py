@@ -333,7 +333,13 @@ class SubsidyStatement(models.Model):
                         )
                     )
                 reversal = bill._reverse_moves(
-                    [{"ref": self.env._("Reversal of %(name)s", name=statement.name)}],
+                    [
+                        {
+                            "ref": self.env._("Reversal of %(name)s", name=statement.name),
+                            "invoice_date": fields.Date.context_today(self),
+                            "date": fields.Date.context_today(self),
+                        }
+                    ],
                     cancel=True,
                 )
                 reversal.subsidy_statement_id = statement

@@ -201,3 +201,22 @@ class TestSubsidyBilling(SubsidyCommon):
         self.assertEqual(claim.operator_status, "resolved")
         self._bill(statement)
         self.assertEqual(statement.state, "billed")
+
+    def test_reverse_a_billed_statement(self):
+        statement = self._statement()
+        bill = self._bill(statement)
+        statement.action_reverse()
+        self.assertEqual(statement.state, "reversed")
+        reversal = statement.move_ids.filtered(lambda m: m.move_type == "in_refund")
+        self.assertEqual((reversal.state, reversal.amount_total), ("posted", 100000))
+        self.assertEqual(bill.payment_state, "reversed")
+        self.assertEqual(bill.amount_residual, 0)
+        claims = self._claims(self.deliveries)
+        self.assertEqual(set(claims.mapped("state")), {"confirmed"})
+        self.assertFalse(claims.bill_id)
+        # A paid bill is not reversed: wrong claims are rejected one by one instead.
+        again = self._statement()
+        self._pay(self._bill(again))
+        with self.assertRaises(ValidationError):
+            again.action_reverse()
+        self.assertEqual(again.state, "paid")

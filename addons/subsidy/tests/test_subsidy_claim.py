@@ -216,9 +216,39 @@ class TestSubsidyClaim(SubsidyCommon):
         self.assertEqual(claim.amount, 30000)
 
     def test_translated_messages(self):
+        """Bad input is refused in the user's language (Vietnamese for the demo users)."""
         self.env["res.lang"]._activate_lang("vi_VN")
         self.env["ir.module.module"]._load_module_terms(["subsidy"], ["vi_VN"], overwrite=True)
+        finance = self.finance
+        finance.lang = "vi_VN"
         claim = self._claims(self._deliver("2026-02-02 03:00:00"))
-        with self.assertRaises(ValidationError) as caught:
-            claim.with_user(self.finance).with_context(lang="vi_VN").write({"amount": 1})
-        self.assertNotIn("cannot be edited", str(caught.exception))
+        Claim = self.env["subsidy.claim"].with_user(finance).with_context(lang="vi_VN")
+        with self.assertRaisesRegex(ValidationError, "không được sửa"):
+            Claim.browse(claim.id).write({"amount": 1})
+        with self.assertRaisesRegex(ValidationError, "phải lớn hơn 0"):
+            Claim.create(
+                {
+                    "name": "X",
+                    "policy_id": self.nq77.id,
+                    "operator_id": self.operator_a.id,
+                    "amount": -1,
+                    "source_type": "manual",
+                }
+            )
+        Policy = (
+            self.env["subsidy.policy"].with_user(self.finance_manager).with_context(lang="vi_VN")
+        )
+        with self.assertRaisesRegex(ValidationError, "trùng thời gian"):
+            Policy.create(
+                {"name": "Trùng", "date_start": "2025-06-01", "currency_id": self.currency.id}
+            )
+        statement = self.env["subsidy.statement"].with_user(finance).with_context(lang="vi_VN")
+        statement = statement._generate("2026-02-01", self.operator_a)
+        statement.action_confirm()
+        with self.assertRaisesRegex(ValidationError, "không được sửa"):
+            statement.write({"date_from": "2026-03-01"})
+        statement.write(
+            {"einvoice_number": "1", "einvoice_date": "2026-03-01", "einvoice_amount": 5}
+        )
+        with self.assertRaisesRegex(ValidationError, "khác tổng bảng kê"):
+            statement.action_bill()

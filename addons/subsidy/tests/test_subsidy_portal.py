@@ -3,7 +3,7 @@ import re
 
 import openpyxl
 
-from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import SubsidyCommon
@@ -141,3 +141,44 @@ class TestSubsidyPortal(SubsidyCommon, HttpCase):
         self.assertEqual(
             self._call_kw("subsidy.statement", "search_read", [[]], {"fields": ["name"]}), []
         )
+
+    @mute_logger(*DENIALS)
+    def test_finance_over_rpc_never_reads_citizens(self):
+        self._login(self.finance)
+        claims = self.statement_a.claim_ids
+        rows = self._call_kw(
+            "subsidy.claim",
+            "search_read",
+            [[("id", "in", claims.ids)]],
+            {"fields": ["citizen_masked", "dossier_code", "ward_name", "amount"]},
+        )
+        self.assertEqual({r["citizen_masked"] for r in rows}, {"Nguyễn V. A."})
+        with self.assertRaises(JsonRpcException):
+            self._call_kw("subsidy.claim", "read", [claims.ids, ["citizen_id"]])
+        with self.assertRaises(JsonRpcException):
+            self._call_kw(
+                "subsidy.claim", "search", [[("citizen_id.psa_cccd", "=", "001085012345")]]
+            )
+        fields = self._call_kw("subsidy.claim", "fields_get", [], {"attributes": ["type"]})
+        self.assertNotIn("citizen_id", fields)
+        self.assertNotIn("delivery_id", fields)
+
+    @mute_logger(*DENIALS)
+    def test_trainer_over_rpc_sees_nothing(self):
+        group = self.env.ref("agent_training.group_training_trainer", raise_if_not_found=False)
+        if not group:
+            self.skipTest("agent_training is not installed")
+        trainer = new_test_user(
+            self.env,
+            login="t_sub_trainer",
+            groups="base.group_user,agent_training.group_training_trainer",
+        )
+        self._login(trainer)
+        for model in (
+            "subsidy.claim",
+            "subsidy.statement",
+            "subsidy.budget",
+            "subsidy.eligibility",
+        ):
+            with self.subTest(model=model), self.assertRaises(JsonRpcException):
+                self._call_kw(model, "search_read", [[]], {"fields": ["display_name"]})
