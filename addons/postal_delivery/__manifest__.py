@@ -12,7 +12,12 @@
     "data": [
         "security/postal_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "data/postal_leg_limit_data.xml",
+        "data/postal_carrier_status_data.xml",
         "views/postal_carrier_views.xml",
+        "views/postal_delivery_views.xml",
+        "views/postal_webhook_event_views.xml",
         "views/postal_menus.xml",
     ],
     "demo": ["demo/postal_carrier_demo.xml"],

@@ -1,1 +1,5 @@
 from . import test_postal_carrier
+from . import test_postal_delivery
+from . import test_postal_dossier
+from . import test_postal_webhook
+from . import test_postal_webhook_property

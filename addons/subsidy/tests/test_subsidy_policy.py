@@ -18,23 +18,32 @@ class TestSubsidyPolicy(TransactionCase):
             cls.env, login="t_officer", groups="public_service_agent.group_psa_officer"
         )
 
-    def test_manager_sets_policy_in_vnd(self):
+    def test_manager_sets_policy_in_company_currency(self):
         policy = (
             self.env["subsidy.policy"]
             .with_user(self.manager)
-            .create({"name": "39/2024/NQ-HĐND", "date_start": "2025-01-01", "fixed_amount": 26000})
+            .create(
+                {
+                    "name": "T/2030",
+                    "kind": "fee",
+                    "date_start": "2030-01-01",
+                    "fixed_amount": 26000,
+                }
+            )
         )
-        self.assertEqual(policy.currency_id, self.env.ref("base.VND"))
+        self.assertEqual(policy.currency_id, self.env.company.currency_id)
 
     def test_end_before_start_refused(self):
         with self.assertRaises(ValidationError):
             self.env["subsidy.policy"].create(
-                {"name": "X", "date_start": "2026-01-01", "date_end": "2025-01-01"}
+                {"name": "X", "kind": "fee", "date_start": "2031-01-01", "date_end": "2030-01-01"}
             )
 
     @mute_logger("odoo.addons.base.models.ir_model")
     def test_finance_and_officer_read_only(self):
-        policy = self.env["subsidy.policy"].create({"name": "P", "date_start": "2026-01-01"})
+        policy = self.env["subsidy.policy"].create(
+            {"name": "P", "kind": "fee", "date_start": "2032-01-01"}
+        )
         for user in (self.finance, self.officer):
             self.assertEqual(policy.with_user(user).name, "P")
             with self.assertRaises(AccessError):

@@ -1,0 +1,526 @@
+from datetime import datetime, time
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import create_index
+
+# Order of progress, for "a late event never moves a delivery backwards". A failed attempt
+# and a new round out for delivery share a rank: a carrier may loop between them.
+STATE_RANK = {
+    "draft": 0,
+    "requested": 1,
+    "picked_up": 2,
+    "in_transit": 3,
+    "out_for_delivery": 4,
+    "failed_attempt": 4,
+    "returning": 5,
+    "delivered": 6,
+    "returned": 6,
+    "cancelled": 7,
+    "lost": 7,
+}
+# Personal data of the recipient: officers, dispatchers and agent staff (record rules narrow
+# portal users to their own agent) read them; other internal users do not.
+PERSONAL_GROUPS = "postal_delivery.group_postal_dispatcher,base.group_portal"
+MAX_ATTEMPTS = 2
+ATTEMPT_GAP_DAYS = 2
+
+
+class PostalDelivery(models.Model):
+    """A dossier sent to the Center or a result returned by public post.
+
+    States::
+
+        draft -> requested, cancelled
+        requested -> picked_up, cancelled
+        picked_up -> in_transit, out_for_delivery, lost
+        in_transit -> out_for_delivery, returning, lost
+        out_for_delivery -> delivered, failed_attempt, returning, lost
+        failed_attempt -> out_for_delivery, returning, lost
+        returning -> returned, lost
+        delivered -> lost
+        returned -> (final)
+        cancelled -> (final)
+        lost -> (final)
+
+    Two attempts two working days apart (Circular 17/2017 Art. 5.2.h): the second failed
+    attempt sends the delivery back to the agency. Each move is kept as a
+    ``postal.delivery.event``.
+    """
+
+    _name = "postal.delivery"
+    _description = "Postal Delivery"
+    _inherit = ["psa.state.machine.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _rec_names_search = ["name", "tracking_ref"]
+
+    _state_transitions = {
+        "draft": ("requested", "cancelled"),
+        "requested": ("picked_up", "cancelled"),
+        "picked_up": ("in_transit", "out_for_delivery", "lost"),
+        "in_transit": ("out_for_delivery", "returning", "lost"),
+        "out_for_delivery": ("delivered", "failed_attempt", "returning", "lost"),
+        "failed_attempt": ("out_for_delivery", "returning", "lost"),
+        "returning": ("returned", "lost"),
+        "delivered": ("lost",),
+        "returned": (),
+        "cancelled": (),
+        "lost": (),
+    }
+    _state_needs_reason = ("cancelled", "lost")
+    _state_reason_field = "state_reason"
+
+    name = fields.Char(string="Number", readonly=True, copy=False, default="/", index=True)
+    service_type = fields.Selection(
+        [
+            ("send_dossier", "Send Dossier"),
+            ("return_result", "Return Result"),
+            ("both", "Send Dossier and Return Result"),
+        ],
+        required=True,
+        default="return_result",
+        tracking=True,
+        help="Decision 45/2016 Art. 5.",
+    )
+    dossier_id = fields.Many2one(
+        "psa.dossier", required=True, index=True, ondelete="restrict", tracking=True
+    )
+    dossier_code = fields.Char(related="dossier_id.name", string="Dossier Code")
+    agent_id = fields.Many2one(
+        related="dossier_id.agent_id", store=True, index=True, precompute=True, string="Agent"
+    )
+    carrier_id = fields.Many2one(
+        "postal.carrier", required=True, index=True, tracking=True, ondelete="restrict"
+    )
+    carrier_type = fields.Selection(related="carrier_id.carrier_type")
+    operator_id = fields.Many2one(
+        related="carrier_id.operator_id", store=True, index=True, precompute=True
+    )
+    citizen_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_citizen_id",
+        store=True,
+        precompute=True,
+        index=True,
+        string="Citizen",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    state = fields.Selection(
+        string="Status",
+        selection=[
+            ("draft", "Draft"),
+            ("requested", "Pickup Requested"),
+            ("picked_up", "Picked Up"),
+            ("in_transit", "In Transit"),
+            ("out_for_delivery", "Out for Delivery"),
+            ("delivered", "Delivered"),
+            ("failed_attempt", "Failed Attempt"),
+            ("returning", "Returning to Sender"),
+            ("returned", "Returned to Sender"),
+            ("cancelled", "Cancelled"),
+            ("lost", "Lost"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    state_reason = fields.Text(string="Reason", copy=False, tracking=True)
+
+    # Sender and recipient (Phiếu gửi, Circular 17/2017 Art. 9)
+    sender_name = fields.Char()
+    sender_street = fields.Char(string="Sender Address")
+    sender_phone = fields.Char()
+    sender_ward_id = fields.Many2one(
+        "psa.admin.unit", string="Sender Ward / Commune", domain=[("level", "=", "ward")]
+    )
+    recipient_name = fields.Char(groups=PERSONAL_GROUPS)
+    recipient_street = fields.Char(string="Recipient Address", groups=PERSONAL_GROUPS)
+    recipient_phone = fields.Char(groups=PERSONAL_GROUPS)
+    ward_id = fields.Many2one(
+        "psa.admin.unit",
+        string="Recipient Ward / Commune",
+        index=True,
+        domain=[("level", "=", "ward")],
+    )
+    weight = fields.Integer(string="Weight (g)", default=200)
+    currency_id = fields.Many2one(
+        "res.currency", required=True, default=lambda self: self._default_currency()
+    )
+    postage = fields.Monetary(tracking=True)
+    cod_amount = fields.Monetary(string="COD Amount", help="Fees the postman collects.")
+    tracking_ref = fields.Char(
+        string="Tracking Number", copy=False, index="btree_not_null", tracking=True
+    )
+    order_ref = fields.Char(
+        string="Order Reference",
+        compute="_compute_order_ref",
+        store=True,
+        index="btree_not_null",
+        help="Sent to the carrier as our order number: a retried request finds the same order.",
+    )
+
+    # Postal leg (Circular 17/2017 Art. 7)
+    route = fields.Selection(
+        [
+            ("same_ward", "Within One Ward / Commune"),
+            ("hanoi", "Within Hanoi"),
+            ("class1_city", "To Another Special or Class-I City"),
+            ("other", "Elsewhere"),
+        ],
+        compute="_compute_route",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    with_appointment = fields.Boolean(
+        string="With Appointment Slip", help="The limit doubles when a slip is delivered too."
+    )
+    date_accepted = fields.Datetime(
+        string="J Date", readonly=True, copy=False, help="Acceptance date on the Phiếu gửi."
+    )
+    date_due = fields.Datetime(
+        string="Postal-leg Due Date", compute="_compute_date_due", store=True, index=True
+    )
+    is_overdue = fields.Boolean(
+        string="Overdue", compute="_compute_is_overdue", store=True, index=True
+    )
+
+    date_requested = fields.Datetime(readonly=True, copy=False)
+    date_delivered = fields.Datetime(readonly=True, copy=False)
+    date_returned = fields.Datetime(string="Date Returned to Sender", readonly=True, copy=False)
+    date_state = fields.Datetime(
+        string="Last Status Time", readonly=True, copy=False, help="Time of the last move."
+    )
+    date_carrier_event = fields.Datetime(
+        readonly=True, copy=False, help="Time of the carrier's last status applied here."
+    )
+    attempt_count = fields.Integer(string="Failed Attempts", readonly=True, copy=False)
+    date_next_attempt = fields.Datetime(
+        readonly=True, copy=False, help="Two working days after the first failed attempt."
+    )
+    event_ids = fields.One2many("postal.delivery.event", "delivery_id", string="History")
+    job_state = fields.Selection(
+        [("none", "None"), ("pending", "Pending"), ("failed", "Failed"), ("done", "Done")],
+        string="Carrier Call",
+        default="none",
+        readonly=True,
+        copy=False,
+    )
+    job_error = fields.Text(string="Carrier Error", readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("name_uniq", "unique(name)", "The delivery number must be unique."),
+        ("weight_positive", "CHECK(weight >= 0)", "The weight cannot be negative."),
+    ]
+
+    def init(self):
+        create_index(
+            self.env.cr,
+            "postal_delivery_open_due_idx",
+            self._table,
+            ["date_due"],
+            where="state NOT IN ('delivered', 'returned', 'cancelled', 'lost')",
+        )
+
+    @api.model
+    def _default_currency(self):
+        return self.env.ref("base.VND", raise_if_not_found=False) or self.env.company.currency_id
+
+    # ------------------------------------------------------------------ computes
+    @api.depends("dossier_id")
+    def _compute_citizen_id(self):
+        for delivery in self:
+            delivery.citizen_id = delivery.dossier_id.sudo().citizen_id
+
+    @api.depends("dossier_id", "name")
+    def _compute_order_ref(self):
+        for delivery in self:
+            if delivery.id and delivery.dossier_id:
+                delivery.order_ref = f"{delivery.dossier_id.name}-{delivery.id}"
+            else:
+                delivery.order_ref = False
+
+    @api.depends("ward_id", "sender_ward_id")
+    def _compute_route(self):
+        for delivery in self:
+            if delivery.route and not (delivery.ward_id and delivery.sender_ward_id):
+                continue
+            if delivery.ward_id and delivery.ward_id == delivery.sender_ward_id:
+                delivery.route = "same_ward"
+            else:
+                # Our admin units are Hanoi's: two known wards are a route within Hanoi.
+                delivery.route = "hanoi"
+
+    @api.depends("date_accepted", "route", "with_appointment")
+    def _compute_date_due(self):
+        limits = self.env["postal.leg.limit"]._limits()
+        calendar = self.env["psa.dossier"]._center_calendar()
+        Dossier = self.env["psa.dossier"]
+        for delivery in self:
+            if not delivery.date_accepted or not delivery.route:
+                delivery.date_due = False
+                continue
+            days, days_slip = limits.get(delivery.route, (4, 8))
+            n = days_slip if delivery.with_appointment else days
+            # plan_days counts the start day: J is day zero.
+            due = calendar.plan_days(n + 1, delivery.date_accepted, compute_leaves=True)
+            delivery.date_due = Dossier._end_of_working_day(due)
+
+    @api.depends("date_due", "date_delivered", "date_returned", "state")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for delivery in self:
+            end = delivery.date_delivered or delivery.date_returned
+            if delivery.state in ("cancelled", "lost") or not delivery.date_due:
+                delivery.is_overdue = False
+            else:
+                delivery.is_overdue = (end or now) > delivery.date_due
+
+    # ------------------------------------------------------------------ create / write
+    @api.model_create_multi
+    def create(self, vals_list):
+        missing = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        if missing:
+            for vals, name in zip(missing, self._reserve_names(len(missing)), strict=True):
+                vals["name"] = name
+        return super().create(vals_list)
+
+    @api.model
+    def _reserve_names(self, count):
+        """``count`` numbers of the delivery sequence in one query, whatever the batch size."""
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "postal.delivery"),
+                    ("company_id", "in", [self.env.company.id, False]),
+                ],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if not sequence:
+            raise UserError(self.env._("The sequence of postal deliveries is missing."))
+        if sequence.implementation != "standard" or count == 1:
+            return [sequence.next_by_id() for _ in range(count)]
+        # ir.sequence draws one number per call; a batch of 100,000 return deliveries would cost
+        # 100,000 queries. The standard implementation is a PostgreSQL sequence: draw them at once.
+        self.env.cr.execute(
+            "SELECT nextval(%s) FROM generate_series(1, %s)",
+            (f"ir_sequence_{sequence.id:03d}", count),
+        )
+        numbers = [row[0] for row in self.env.cr.fetchall()]
+        prefix, suffix = sequence._get_prefix_suffix()
+        return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number in numbers]
+
+    def write(self, vals):
+        if (
+            "state" in vals
+            and vals["state"] == "out_for_delivery"
+            and not self.env.context.get("postal_carrier_event")
+        ):
+            self._check_next_attempt()
+        return super().write(vals)
+
+    def _check_next_attempt(self):
+        now = fields.Datetime.now()
+        early = self.filtered(
+            lambda d: d.state == "failed_attempt"
+            and d.date_next_attempt
+            and now < d.date_next_attempt
+        )
+        if early:
+            raise ValidationError(
+                self.env._(
+                    "Delivery %(name)s can be attempted again from %(date)s: attempts are two "
+                    "working days apart.",
+                    name=early[0].name,
+                    date=fields.Datetime.to_string(early[0].date_next_attempt),
+                )
+            )
+
+    def _state_check(self, old_state, new_state, vals):
+        if new_state == "requested":
+            for delivery in self:
+                if not delivery.carrier_id:
+                    raise ValidationError(self.env._("Choose a carrier first."))
+        return super()._state_check(old_state, new_state, vals)
+
+    def _on_state_change(self, old_state, new_state):  # pylint: disable=missing-return
+        """Timestamps, history and the dossier's side, once for the whole batch."""
+        super()._on_state_change(old_state, new_state)
+        moment = self.env.context.get("postal_event_date") or fields.Datetime.now()
+        vals = {"date_state": moment}
+        if new_state == "requested":
+            vals["date_requested"] = moment
+        elif new_state == "picked_up":
+            vals["date_accepted"] = moment
+        elif new_state == "delivered":
+            vals["date_delivered"] = moment
+        elif new_state == "returned":
+            vals["date_returned"] = moment
+        unchecked = self.with_context(psa_state_unchecked=True)
+        unchecked.write(vals)
+        self.env["postal.delivery.event"].sudo().create(
+            [
+                {
+                    "delivery_id": delivery.id,
+                    "state_from": old_state,
+                    "state_to": new_state,
+                    "date": moment,
+                    "source": self.env.context.get("postal_event_source", "manual"),
+                    "carrier_status": self.env.context.get("postal_carrier_status"),
+                    "note": self.env.context.get("postal_event_note"),
+                }
+                for delivery in self
+            ]
+        )
+        if new_state == "failed_attempt":
+            self._register_failed_attempt(moment)
+        if new_state == "delivered":
+            self._postal_delivered()
+        if new_state == "returned":
+            self._postal_returned()
+
+    def _register_failed_attempt(self, moment):
+        calendar = self.env["psa.dossier"]._center_calendar()
+        last = self.browse()
+        for delivery in self:
+            count = delivery.attempt_count + 1
+            vals = {"attempt_count": count}
+            if count < MAX_ATTEMPTS:
+                day = calendar.plan_days(ATTEMPT_GAP_DAYS + 1, moment, compute_leaves=True)
+                vals["date_next_attempt"] = self._start_of_local_day(day, calendar)
+            else:
+                last |= delivery
+            delivery.with_context(psa_state_unchecked=True).write(vals)
+        if last:
+            # Circular 17/2017 Art. 5.2.h: after the second attempt the item goes back.
+            last.with_context(
+                postal_event_note=self.env._("Second failed attempt: back to the sender.")
+            ).write({"state": "returning"})
+            for delivery in last:
+                delivery.dossier_id.sudo().message_post(
+                    body=self.env._(
+                        "Delivery %(name)s failed twice and is going back to the sender.",
+                        name=delivery.name,
+                    )
+                )
+
+    @api.model
+    def _start_of_local_day(self, moment, calendar):
+        tz = pytz.timezone(calendar.tz or "Asia/Ho_Chi_Minh")
+        local = pytz.utc.localize(moment).astimezone(tz)
+        start = tz.localize(datetime.combine(local.date(), time.min))
+        return start.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _postal_delivered(self):
+        """Hook for the dossier side; see models/psa_dossier.py."""
+        results = self.filtered(lambda d: d.service_type in ("return_result", "both"))
+        results.dossier_id.sudo()._postal_result_delivered(results)
+
+    def _postal_returned(self):
+        for delivery in self:
+            delivery.dossier_id.sudo().message_post(
+                body=self.env._("Delivery %(name)s was returned to the sender.", name=delivery.name)
+            )
+
+    # ------------------------------------------------------------------ actions
+    def action_request(self):
+        self.write({"state": "requested"})
+        self._carrier_send()
+
+    def _carrier_send(self):
+        """Outbound call to the carrier; carrier connectors override it."""
+
+    def action_pick_up(self):
+        self.write({"state": "picked_up"})
+
+    def action_in_transit(self):
+        self.write({"state": "in_transit"})
+
+    def action_out_for_delivery(self):
+        self.write({"state": "out_for_delivery"})
+
+    def action_deliver(self):
+        self.write({"state": "delivered"})
+
+    def action_fail_attempt(self, note=None):
+        self.with_context(postal_event_note=note).write({"state": "failed_attempt"})
+
+    def action_return(self):
+        self.write({"state": "returning"})
+
+    def action_returned(self):
+        self.write({"state": "returned"})
+
+    def action_cancel(self, reason):
+        self.write({"state": "cancelled", "state_reason": reason})
+
+    def action_mark_lost(self, reason):
+        self.write({"state": "lost", "state_reason": reason})
+
+    # ------------------------------------------------------------------ carrier events
+    def _postal_event_moves(self, target, event_date):
+        """Whether a carrier event for ``target`` at ``event_date`` moves this delivery.
+
+        Never backwards: a target behind the current state, an event older than the last move,
+        or a move the table cannot reach is kept as history and changes nothing.
+        """
+        self.ensure_one()
+        if target == self.state:
+            return False
+        rank, current = STATE_RANK[target], STATE_RANK[self.state]
+        if rank < current:
+            return False
+        if self.date_carrier_event and event_date and event_date < self.date_carrier_event:
+            return False
+        return self._state_path(self.state, target) is not None
+
+    def _postal_apply_carrier_status(self, target, event_date, code, note, source="webhook"):
+        self.ensure_one()
+        extra = {}
+        if target in self._state_needs_reason:
+            extra["state_reason"] = note or code
+        self.with_context(
+            postal_carrier_event=True,
+            postal_event_source=source,
+            postal_event_date=event_date,
+            postal_carrier_status=code,
+            postal_event_note=note,
+        )._state_walk(target, **extra)
+        self.with_context(psa_state_unchecked=True).write({"date_carrier_event": event_date})
+
+    @api.model
+    def _cron_refresh_overdue(self):
+        late = self.search(
+            [
+                ("state", "not in", ("delivered", "returned", "cancelled", "lost")),
+                ("is_overdue", "=", False),
+                ("date_due", "<", fields.Datetime.now()),
+            ]
+        )
+        if late:
+            self.env.add_to_compute(self._fields["is_overdue"], late)
+            late.flush_recordset(["is_overdue"])
+        return len(late)
+
+    def _get_report_base_filename(self):
+        return self.name
+
+    def unlink(self):
+        if any(d.state != "draft" for d in self):
+            raise UserError(self.env._("Only draft deliveries can be deleted; cancel the others."))
+        return super().unlink()
+
+    @api.model
+    def _state_rank(self, state):
+        return STATE_RANK.get(state, -1)

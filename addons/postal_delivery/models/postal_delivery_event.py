@@ -1,0 +1,43 @@
+from odoo import fields, models
+
+
+class PostalDeliveryEvent(models.Model):
+    """One step of a delivery's history: who or what moved it, when, from where to where."""
+
+    _name = "postal.delivery.event"
+    _description = "Postal Delivery Event"
+    _order = "date desc, id desc"
+
+    delivery_id = fields.Many2one(
+        "postal.delivery", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    state_from = fields.Selection(
+        selection=lambda self: self.env["postal.delivery"]._fields["state"].selection,
+        string="From",
+        readonly=True,
+    )
+    state_to = fields.Selection(
+        selection=lambda self: self.env["postal.delivery"]._fields["state"].selection,
+        string="To",
+        required=True,
+        readonly=True,
+    )
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    source = fields.Selection(
+        [
+            ("manual", "Manual"),
+            ("webhook", "Carrier Webhook"),
+            ("poll", "Carrier Tracking"),
+            ("handover", "Handover Record"),
+            ("system", "System"),
+        ],
+        required=True,
+        default="manual",
+        readonly=True,
+    )
+    carrier_status = fields.Char(string="Carrier Status Code", readonly=True)
+    note = fields.Char(readonly=True)
+    user_id = fields.Many2one(
+        "res.users", readonly=True, default=lambda self: self.env.user, string="By"
+    )
+    company_id = fields.Many2one(related="delivery_id.company_id", store=True)

@@ -1,0 +1,303 @@
+import hashlib
+import hmac
+import json
+import time
+from datetime import datetime
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# Seconds a signed request may be old (or early) when the sender gives a timestamp.
+SIGNATURE_TOLERANCE = 300
+VIETTEL_DATE_FORMAT = "%d/%m/%Y %H:%M:%S"
+
+
+class WebhookRejected(Exception):
+    """A request the carrier must fix: answered with a 4xx status."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class PostalWebhookEvent(models.Model):
+    """A carrier's status event, stored raw before it is processed.
+
+    The unique key per carrier event makes a duplicate a no-op; a late event (older than the
+    delivery's last move, or behind it in the state order) is kept and changes nothing; an
+    unknown status code is kept and flagged for an administrator to map.
+    """
+
+    _name = "postal.webhook.event"
+    _description = "Carrier Webhook Event"
+    _order = "id desc"
+    _rec_name = "event_key"
+
+    carrier_id = fields.Many2one("postal.carrier", required=True, index=True, readonly=True)
+    event_key = fields.Char(readonly=True, help="Unique per carrier event.")
+    order_number = fields.Char(readonly=True, index=True)
+    carrier_status = fields.Char(string="Carrier Status Code", readonly=True)
+    carrier_status_name = fields.Char(string="Carrier Status", readonly=True)
+    event_date = fields.Datetime(readonly=True)
+    source = fields.Selection(
+        [("webhook", "Webhook"), ("poll", "Polled Tracking")], default="webhook", readonly=True
+    )
+    raw_body = fields.Text(readonly=True)
+    delivery_id = fields.Many2one("postal.delivery", index=True, readonly=True)
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("done", "Processed"),
+            ("ignored", "Late or Repeated: No Change"),
+            ("unknown_status", "Unknown Status Code"),
+            ("unknown_order", "Unknown Order"),
+            ("error", "Error"),
+        ],
+        default="pending",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    note = fields.Char(readonly=True)
+
+    _sql_constraints = [
+        (
+            "event_key_uniq",
+            "unique(carrier_id, event_key)",
+            "This carrier event is already stored.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------ entry points
+    @api.model
+    def _ingest_http(self, carrier_type, raw_body, headers):
+        """Authenticate, store and process one webhook request: ``(status, payload)``.
+
+        Called by the controller as superuser: authentication happens here, first.
+        """
+        try:
+            carrier = self._authenticate(carrier_type, raw_body, headers)
+            items = self._parse(carrier, raw_body)
+        except WebhookRejected as rejected:
+            return rejected.status, {"status": "rejected", "message": rejected.message}
+        results = [self._ingest_item(carrier, item, raw_body) for item in items]
+        status = max(code for code, _msg in results)
+        return status, {"status": "ok" if status < 400 else "rejected", "results": results}
+
+    def _ingest_item(self, carrier, item, raw_body):
+        event = self._store(carrier, item, raw_body)
+        if not event:
+            return 200, "duplicate"
+        return event._process(item)
+
+    # ------------------------------------------------------------------ authentication
+    @api.model
+    def _authenticate(self, carrier_type, raw_body, headers):
+        carriers = (
+            self.env["postal.carrier"]
+            .sudo()
+            .search([("carrier_type", "=", carrier_type), ("webhook_secret", "!=", False)])
+        )
+        if not carriers:
+            raise WebhookRejected(404, "unknown carrier")
+        signature = headers.get("X-Signature")
+        if signature:
+            timestamp = headers.get("X-Timestamp") or ""
+            if not timestamp.isdigit():
+                raise WebhookRejected(401, "missing timestamp")
+            if abs(time.time() - int(timestamp)) > SIGNATURE_TOLERANCE:
+                raise WebhookRejected(401, "stale signature")
+            signed = timestamp.encode() + b"." + raw_body
+            for carrier in carriers:
+                expected = hmac.new(carrier.webhook_secret.encode(), signed, hashlib.sha256)
+                if hmac.compare_digest(expected.hexdigest(), signature.removeprefix("sha256=")):
+                    return carrier
+            raise WebhookRejected(401, "bad signature")
+        # Viettel Post puts the shared token in the body (domain.md §5).
+        try:
+            token = str(json.loads(raw_body).get("TOKEN") or "")
+        except (ValueError, AttributeError, UnicodeDecodeError):
+            raise WebhookRejected(400, "malformed body") from None
+        for carrier in carriers:
+            if token and hmac.compare_digest(token.encode(), carrier.webhook_secret.encode()):
+                return carrier
+        raise WebhookRejected(401, "bad token")
+
+    # ------------------------------------------------------------------ parsing
+    @api.model
+    def _parse(self, carrier, raw_body):
+        try:
+            body = json.loads(raw_body)
+        except (ValueError, UnicodeDecodeError):
+            raise WebhookRejected(400, "malformed body") from None
+        if not isinstance(body, dict):
+            raise WebhookRejected(400, "malformed body")
+        parser = getattr(self, f"_parse_{carrier.carrier_type}", None)
+        if not parser:
+            raise WebhookRejected(404, "carrier without webhook")
+        return parser(body)
+
+    @api.model
+    def _parse_viettelpost(self, body):
+        data = body.get("DATA")
+        if not isinstance(data, dict):
+            raise WebhookRejected(400, "DATA missing")
+        number = data.get("ORDER_NUMBER")
+        status = data.get("ORDER_STATUS")
+        if not isinstance(number, str | int) or not str(number).strip():
+            raise WebhookRejected(400, "ORDER_NUMBER missing")
+        if (
+            isinstance(status, bool)
+            or not isinstance(status, int | str)
+            or not str(status).isdigit()
+        ):
+            raise WebhookRejected(400, "ORDER_STATUS invalid")
+        return [
+            {
+                "order_number": str(number).strip(),
+                "order_reference": str(data.get("ORDER_REFERENCE") or "").strip(),
+                "status": str(int(status)),
+                "status_name": str(data.get("STATUS_NAME") or "")[:200],
+                "date": self._parse_local_date(data.get("ORDER_STATUSDATE")),
+                "note": str(data.get("NOTE") or "")[:200],
+                "key": f"{str(number).strip()}:{int(status)}:{data.get('ORDER_STATUSDATE')}",
+            }
+        ]
+
+    @api.model
+    def _parse_vnpost(self, body):
+        items = body.get("data")
+        if not isinstance(items, list):
+            raise WebhookRejected(400, "data missing")
+        parsed = []
+        for item in items:
+            if not isinstance(item, dict) or not item.get("itemCode"):
+                raise WebhookRejected(400, "itemCode missing")
+            status = str(item.get("statusCode", ""))
+            if not status.isdigit():
+                raise WebhookRejected(400, "statusCode invalid")
+            parsed.append(
+                {
+                    "order_number": str(item["itemCode"]),
+                    "order_reference": str(item.get("orderNumber") or ""),
+                    "status": status,
+                    "status_name": str(item.get("statusMessage") or "")[:200],
+                    "date": self._parse_local_date(item.get("statusDate")),
+                    "note": "",
+                    "key": str(item.get("id") or f"{item['itemCode']}:{status}"),
+                }
+            )
+        return parsed
+
+    @api.model
+    def _parse_local_date(self, value):
+        """Carriers write Hanoi time, ``dd/MM/yyyy HH:mm:ss``; we store naive UTC."""
+        if not value:
+            raise WebhookRejected(400, "status date missing")
+        try:
+            moment = datetime.strptime(str(value), VIETTEL_DATE_FORMAT)
+        except ValueError:
+            try:
+                moment = datetime.fromisoformat(str(value)).replace(tzinfo=None)
+            except ValueError:
+                raise WebhookRejected(400, "status date invalid") from None
+        local = pytz.timezone("Asia/Ho_Chi_Minh").localize(moment)
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    # ------------------------------------------------------------------ storage
+    @api.model
+    def _store(self, carrier, item, raw_body):
+        """Insert the raw event unless its key is known: one statement, safe under concurrency.
+
+        The ORM's create would raise on the unique key and abort the whole transaction; two
+        workers receiving the same event at once must both answer 200.
+        """
+        self.env.cr.execute(
+            """
+            INSERT INTO postal_webhook_event
+                (carrier_id, event_key, order_number, carrier_status, carrier_status_name,
+                 event_date, source, raw_body, state, create_uid, write_uid, create_date,
+                 write_date)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'pending', %s, %s,
+                    now() at time zone 'UTC', now() at time zone 'UTC')
+            ON CONFLICT (carrier_id, event_key) DO NOTHING
+            RETURNING id
+            """,
+            (
+                carrier.id,
+                item["key"],
+                item["order_number"],
+                item["status"],
+                item["status_name"],
+                item["date"],
+                self.env.context.get("postal_event_source", "webhook"),
+                raw_body.decode("utf-8", "replace") if isinstance(raw_body, bytes) else raw_body,
+                self.env.uid,
+                self.env.uid,
+            ),
+        )
+        row = self.env.cr.fetchone()
+        return self.browse(row[0]) if row else self.browse()
+
+    # ------------------------------------------------------------------ processing
+    def _find_delivery(self, item):
+        Delivery = self.env["postal.delivery"].sudo()
+        delivery = Delivery.search(
+            [("carrier_id", "=", self.carrier_id.id), ("tracking_ref", "=", item["order_number"])],
+            limit=1,
+        )
+        if not delivery:
+            refs = [ref for ref in (item["order_reference"], item["order_number"]) if ref]
+            delivery = Delivery.search(
+                [("carrier_id", "=", self.carrier_id.id), ("order_ref", "in", refs)], limit=1
+            )
+            if delivery and not delivery.tracking_ref:
+                delivery.tracking_ref = item["order_number"]
+        return delivery
+
+    def _process(self, item=None):
+        """Apply one stored event: ``(http status, short result)``."""
+        self.ensure_one()
+        item = item or {
+            "order_number": self.order_number,
+            "order_reference": "",
+            "status": self.carrier_status,
+            "date": self.event_date,
+            "status_name": self.carrier_status_name,
+            "note": "",
+        }
+        delivery = self._find_delivery(item)
+        if not delivery:
+            # Free the key: the carrier may send it again once the order exists.
+            self.write({"state": "unknown_order", "event_key": False})
+            return 404, "unknown order"
+        vals = {"delivery_id": delivery.id}
+        mapping = self.env["postal.carrier.status"]._lookup(
+            self.carrier_id.carrier_type, item["status"]
+        )
+        if not mapping:
+            self.write({**vals, "state": "unknown_status"})
+            return 200, "unknown status kept"
+        target = mapping.state
+        if not target or not delivery._postal_event_moves(target, item["date"]):
+            self.write({**vals, "state": "ignored"})
+            return 200, "no change"
+        try:
+            with self.env.cr.savepoint():
+                delivery._postal_apply_carrier_status(
+                    target, item["date"], item["status"], item.get("note") or item["status_name"]
+                )
+        except (ValidationError, UserError) as error:
+            self.write({**vals, "state": "error", "note": str(error)[:200]})
+            return 200, "not applied"
+        self.write({**vals, "state": "done"})
+        return 200, "processed"
+
+    def action_reprocess(self):
+        """Officers retry events flagged unknown (after mapping the code) or in error."""
+        for event in self.filtered(lambda e: e.state in ("unknown_status", "error")):
+            event._process()
+        return True

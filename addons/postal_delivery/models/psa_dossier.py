@@ -1,0 +1,119 @@
+from odoo import api, fields, models
+
+DELIVERY_GROUPS = "postal_delivery.group_postal_dispatcher,base.group_portal"
+
+
+class PsaDossier(models.Model):
+    """Links between dossiers and their postal deliveries (Decision 45/2016)."""
+
+    _inherit = "psa.dossier"
+
+    postal_delivery_ids = fields.One2many(
+        "postal.delivery", "dossier_id", string="Postal Deliveries", groups=DELIVERY_GROUPS
+    )
+    postal_delivery_count = fields.Integer(
+        compute="_compute_postal_delivery", groups=DELIVERY_GROUPS
+    )
+    postal_state = fields.Selection(
+        selection=lambda self: self.env["postal.delivery"]._fields["state"].selection,
+        string="Postal Status",
+        compute="_compute_postal_delivery",
+        groups=DELIVERY_GROUPS,
+        help="Status of the latest delivery of this dossier.",
+    )
+
+    @api.depends("postal_delivery_ids.state")
+    def _compute_postal_delivery(self):
+        for dossier in self:
+            deliveries = dossier.postal_delivery_ids
+            dossier.postal_delivery_count = len(deliveries)
+            dossier.postal_state = deliveries.sorted("id")[-1:].state or False
+
+    def write(self, vals):
+        done_before = {}
+        if "stage_id" in vals:
+            done_before = {d.id for d in self if d.stage_id.is_done}
+        result = super().write(vals)
+        if "stage_id" in vals:
+            stage = self.env["psa.dossier.stage"].browse(vals["stage_id"])
+            if stage.is_done:
+                self.filtered(lambda d: d.id not in done_before)._postal_create_return_deliveries()
+        return result
+
+    def _postal_create_return_deliveries(self):
+        """One return delivery per dossier returned by post, created in one batch."""
+        dossiers = self.sudo().filtered(lambda d: d.return_method == "post")
+        if not dossiers:
+            return self.env["postal.delivery"]
+        existing = (
+            self.env["postal.delivery"]
+            .sudo()
+            ._read_group(
+                [
+                    ("dossier_id", "in", dossiers.ids),
+                    ("service_type", "in", ("return_result", "both")),
+                    ("state", "not in", ("cancelled",)),
+                ],
+                ["dossier_id"],
+            )
+        )
+        dossiers -= self.browse([d.id for (d,) in existing]).sudo()
+        if not dossiers:
+            return self.env["postal.delivery"]
+        carriers = self.env["postal.carrier"].sudo().search([])
+        by_operator = {}
+        for carrier in carriers:
+            by_operator.setdefault(carrier.operator_id.id, carrier)
+        default_carrier = carriers[:1]
+        center = self.env.company.partner_id.sudo()
+        vals_list = []
+        for dossier in dossiers:
+            citizen = dossier.citizen_id
+            carrier = by_operator.get(dossier.operator_id.id) or default_carrier
+            if not carrier:
+                continue
+            vals_list.append(
+                {
+                    "service_type": "return_result",
+                    "dossier_id": dossier.id,
+                    "carrier_id": carrier.id,
+                    "company_id": dossier.company_id.id,
+                    "sender_name": center.name,
+                    "sender_street": center.street,
+                    "sender_phone": center.phone,
+                    "sender_ward_id": center.ward_id.id,
+                    "recipient_name": citizen.name,
+                    "recipient_street": citizen.street or dossier.street,
+                    "recipient_phone": citizen.phone,
+                    "ward_id": (citizen.ward_id or dossier.ward_id).id,
+                }
+            )
+        return (
+            self.env["postal.delivery"]
+            .sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(vals_list)
+        )
+
+    def _postal_result_delivered(self, deliveries):
+        """The result reached the citizen: "result returned" at the delivery time."""
+        delivered_at = {d.dossier_id.id: d.date_delivered for d in deliveries}
+        to_close = self.filtered(lambda d: d.stage_id.is_done and not d.is_closed)
+        if not to_close:
+            return
+        to_close.action_return_result()
+        for dossier in to_close:
+            if delivered_at.get(dossier.id):
+                dossier.with_context(psa_skip_checks=True).write(
+                    {"date_returned": delivered_at[dossier.id]}
+                )
+
+    def _postal_receive_at(self, moment):
+        """Decision 45/2016 Art. 7: the legal receipt time is the signing of the handover."""
+        for dossier in self:
+            if dossier.is_closed:
+                continue
+            if not dossier.date_received:
+                dossier.action_receive()
+            vals = {"date_received": moment, **dossier._deadline_vals(moment)}
+            dossier.with_context(psa_skip_checks=True).write(vals)

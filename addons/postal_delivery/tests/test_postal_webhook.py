@@ -1,0 +1,161 @@
+import hashlib
+import hmac
+import json
+import time
+from datetime import datetime, timedelta
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common import PostalCommon
+
+URL = "/postal/webhook/viettelpost"
+
+
+class WebhookCommon(PostalCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.delivery = cls._new_delivery(cls._done_dossier())
+        cls.delivery.action_request()
+        cls.delivery.tracking_ref = "VTP0001"
+        cls.start = datetime(2026, 3, 9, 8, 0)
+
+    def _vtp_body(self, status, minutes=0, number="VTP0001", token="hook-secret", **extra):
+        moment = self.start + timedelta(minutes=minutes)
+        data = {
+            "ORDER_NUMBER": number,
+            "ORDER_REFERENCE": self.delivery.order_ref,
+            "ORDER_STATUSDATE": moment.strftime("%d/%m/%Y %H:%M:%S"),
+            "ORDER_STATUS": status,
+            "STATUS_NAME": "x",
+            "LOCALION_CURRENTLY": "Bưu cục Hoàn Kiếm",
+            "NOTE": "",
+            "MONEY_COLLECTION": 0,
+            "MONEY_TOTAL": 26000,
+            **extra,
+        }
+        return json.dumps({"DATA": data, "TOKEN": token})
+
+    def _post(self, body, headers=None, url=URL):
+        if isinstance(body, str):
+            body = body.encode()
+        return self.url_open(
+            url, data=body, headers={"Content-Type": "application/json", **(headers or {})}
+        )
+
+    def _events(self):
+        return self.env["postal.webhook.event"].search([("carrier_id", "=", self.carrier.id)])
+
+
+@tagged("post_install", "-at_install")
+class TestPostalWebhook(WebhookCommon):
+    def test_valid_events_carry_the_delivery_to_delivered(self):
+        for minutes, status in enumerate((105, 200, 300, 500, 501)):
+            response = self._post(self._vtp_body(status, minutes))
+            self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(self.delivery.state, "delivered")
+        self.assertEqual(self.delivery.dossier_id.status_code, 10)
+        # 08:04 in Hanoi is 01:04 UTC
+        self.assertEqual(self.delivery.date_delivered, datetime(2026, 3, 9, 1, 4))
+        # 200 (at the origin office) repeats "picked up": kept, no change.
+        self.assertEqual(
+            self._events().sorted("id").mapped("state"),
+            ["done", "ignored", "done", "done", "done"],
+        )
+        webhook_moves = self.delivery.event_ids.filtered(lambda e: e.source == "webhook")
+        self.assertEqual(webhook_moves[:1].carrier_status, "501")
+
+    def test_duplicate_answers_200_and_changes_nothing(self):
+        body = self._vtp_body(105)
+        self.assertEqual(self._post(body).status_code, 200)
+        history = len(self.delivery.event_ids)
+        response = self._post(body)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["results"][0][1], "duplicate")
+        self.assertEqual(len(self._events()), 1)
+        self.assertEqual(len(self.delivery.event_ids), history)
+
+    def test_reordered_late_event_never_moves_backwards(self):
+        self.assertEqual(self._post(self._vtp_body(500, 10)).status_code, 200)
+        self.assertEqual(self.delivery.state, "out_for_delivery")
+        self.assertEqual(self._post(self._vtp_body(300, 5)).status_code, 200)
+        self.assertEqual(self.delivery.state, "out_for_delivery")
+        self.assertEqual(self._post(self._vtp_body(501, 20)).status_code, 200)
+        self.assertEqual(self._post(self._vtp_body(105, 1)).status_code, 200)
+        self.assertEqual(self.delivery.state, "delivered")
+        self.assertEqual(
+            sorted(self._events().mapped("state")), ["done", "done", "ignored", "ignored"]
+        )
+
+    @mute_logger("odoo.http")
+    def test_forged_token_is_refused(self):
+        response = self._post(self._vtp_body(501, token="guess"))
+        self.assertEqual(response.status_code, 401)
+        self.assertEqual(self.delivery.state, "requested")
+        self.assertFalse(self._events())
+
+    def _signed(self, body, timestamp, secret="hook-secret"):
+        mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body.encode(), hashlib.sha256)
+        return {"X-Signature": f"sha256={mac.hexdigest()}", "X-Timestamp": str(timestamp)}
+
+    def test_hmac_signature_valid_forged_and_stale(self):
+        body = self._vtp_body(105, token="")
+        now = int(time.time())
+        self.assertEqual(self._post(body, self._signed(body, now, "wrong")).status_code, 401)
+        self.assertEqual(self._post(body, self._signed(body, now - 3600)).status_code, 401)
+        self.assertEqual(self.delivery.state, "requested")
+        self.assertEqual(self._post(body, self._signed(body, now)).status_code, 200)
+        self.assertEqual(self.delivery.state, "picked_up")
+
+    def test_malformed_bodies_get_400(self):
+        for body in (
+            "{not json",
+            "[1, 2]",
+            json.dumps({"TOKEN": "hook-secret"}),
+            json.dumps({"TOKEN": "hook-secret", "DATA": {"ORDER_NUMBER": "VTP0001"}}),
+            self._vtp_body("abc"),
+            self._vtp_body(501, ORDER_STATUSDATE="yesterday"),
+            b"\xff\xfe",
+        ):
+            response = self._post(body)
+            self.assertEqual(response.status_code, 400, body)
+        self.assertFalse(self._events())
+        self.assertEqual(self.delivery.state, "requested")
+
+    def test_unknown_order_gets_404_and_can_come_again(self):
+        body = self._vtp_body(105, number="NOPE", ORDER_REFERENCE="NOPE")
+        self.assertEqual(self._post(body).status_code, 404)
+        self.assertEqual(self._events().state, "unknown_order")
+        self.assertEqual(self._post(body).status_code, 404)
+
+    def test_unknown_status_is_kept_and_flagged(self):
+        response = self._post(self._vtp_body(999))
+        self.assertEqual(response.status_code, 200)
+        event = self._events()
+        self.assertEqual(event.state, "unknown_status")
+        self.assertEqual(self.delivery.state, "requested")
+        # An administrator maps the code, then processes the event again.
+        self.env["postal.carrier.status"].create(
+            {"carrier_type": "viettelpost", "code": "999", "state": "picked_up"}
+        )
+        event.action_reprocess()
+        self.assertEqual(event.state, "done")
+        self.assertEqual(self.delivery.state, "picked_up")
+
+    def test_order_reference_finds_the_delivery_and_sets_tracking(self):
+        self.delivery.tracking_ref = False
+        self.assertEqual(self._post(self._vtp_body(105, number="VTPNEW")).status_code, 200)
+        self.assertEqual(self.delivery.tracking_ref, "VTPNEW")
+        self.assertEqual(self.delivery.state, "picked_up")
+
+    def test_two_failed_attempts_return_the_delivery(self):
+        for minutes, status in ((1, 105), (2, 500), (3, 506), (4, 550), (5, 506), (6, 504)):
+            self.assertEqual(self._post(self._vtp_body(status, minutes)).status_code, 200)
+        self.assertEqual(self.delivery.attempt_count, 2)
+        self.assertEqual(self.delivery.state, "returned")
+
+    def test_get_and_unknown_carrier(self):
+        self.assertEqual(self.url_open(URL).status_code, 405)
+        response = self._post(self._vtp_body(105), url="/postal/webhook/nosuch")
+        self.assertEqual(response.status_code, 404)

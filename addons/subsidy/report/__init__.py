@@ -1,0 +1,1 @@
+from . import subsidy_statement_xlsx
