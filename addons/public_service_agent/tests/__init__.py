@@ -9,3 +9,6 @@ from . import test_psa_reports
 from . import test_psa_portal
 from . import test_psa_tracking
 from . import test_psa_state_machine
+from . import test_psa_ticket
+from . import test_psa_notification
+from . import test_psa_quality_signal
