@@ -90,7 +90,9 @@ class PsaContactCentre(http.Controller):
 
     # ------------------------------------------------------------------ platform API
     def _psa_json(self, payload, status=200):
-        return request.make_json_response(payload, status=status, headers={"Cache-Control": "no-store"})
+        return request.make_json_response(
+            payload, status=status, headers={"Cache-Control": "no-store"}
+        )
 
     def _psa_verify(self):
         """The raw body if the request is signed with the shared secret, else None."""

@@ -18,8 +18,7 @@ from . import psa_ticket_call
 from . import psa_notification_template
 from . import psa_notification
 from . import psa_notification_provider
-from . import psa_notification_provider_zalo
-from . import psa_notification_provider_sms
+from . import psa_notification_provider_connectors
 from . import res_partner_notification
 from . import psa_dossier_contact
 from . import psa_quality_rule

@@ -9,10 +9,14 @@ class PsaAgent(models.Model):
     _inherit = "psa.agent"
 
     risk_score = fields.Float(
-        compute="_compute_risk_score", string="Broker Risk", groups="public_service_agent.group_psa_officer"
+        compute="_compute_risk_score",
+        string="Broker Risk",
+        groups="public_service_agent.group_psa_officer",
     )
     open_signal_count = fields.Integer(
-        compute="_compute_risk_score", string="Open Signals", groups="public_service_agent.group_psa_officer"
+        compute="_compute_risk_score",
+        string="Open Signals",
+        groups="public_service_agent.group_psa_officer",
     )
 
     def _compute_risk_score(self):

@@ -93,7 +93,9 @@ class PsaQualitySignal(models.Model):
     def _compute_display_name(self):
         labels = dict(self._fields["signal_type"]._description_selection(self.env))
         for signal in self:
-            signal.display_name = f"{labels.get(signal.signal_type, '')}: {signal.agent_id.name or ''}"
+            signal.display_name = (
+                f"{labels.get(signal.signal_type, '')}: {signal.agent_id.name or ''}"
+            )
 
     def _compute_evidence_count(self):
         for signal in self:
@@ -188,9 +190,11 @@ class PsaQualitySignal(models.Model):
             self.env.cr.execute(getattr(self, f"_sql_{rule.signal_type}")(rule, since))
             for row in self.env.cr.dictfetchall():
                 found.append(self._signal_vals(rule, row))
-        return self.sudo().with_context(
-            tracking_disable=True, mail_create_nolog=True, mail_notrack=True
-        )._upsert(found)
+        return (
+            self.sudo()
+            .with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
+            ._upsert(found)
+        )
 
     @api.model
     def _signal_vals(self, rule, row):
@@ -213,28 +217,27 @@ class PsaQualitySignal(models.Model):
 
     @api.model
     def _detail(self, rule, row):
-        _ = self.env._
         kind = rule.signal_type
         if kind == "shared_contact":
-            return _(
+            return self.env._(
                 "%(n)s citizens share the contact %(value)s",
                 n=row["n"],
                 value=_mask((row.get("subject") or "").partition(":")[2]),
             )
         if kind == "proxy":
-            return _("One proxy filed for %(n)s citizens", n=row["n"])
+            return self.env._("One proxy filed for %(n)s citizens", n=row["n"])
         if kind == "out_of_hours":
-            return _("%(n)s dossiers filed outside opening hours", n=row["n"])
+            return self.env._("%(n)s dossiers filed outside opening hours", n=row["n"])
         if kind == "fee_complaint":
-            return _("%(n)s complaints of extra fees or documents", n=row["n"])
+            return self.env._("%(n)s complaints of extra fees or documents", n=row["n"])
         if kind in ("supplement_rate", "refusal_rate"):
-            return _(
+            return self.env._(
                 "%(rate)s%% of %(total)s dossiers of a procedure, against %(norm)s%% elsewhere",
                 rate=round(100 * row["rate"]),
                 total=row["total"],
                 norm=round(100 * row["norm"]),
             )
-        return _("%(n)s evaluations scored 0 on cost or attitude", n=row["n"])
+        return self.env._("%(n)s evaluations scored 0 on cost or attitude", n=row["n"])
 
     @api.model
     def _upsert(self, found):

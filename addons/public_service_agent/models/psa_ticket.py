@@ -89,7 +89,9 @@ class PsaTicket(models.Model):
         string="Assigned Officer",
         index=True,
         tracking=True,
-        domain=lambda self: [("groups_id", "in", self.env.ref("public_service_agent.group_psa_officer").id)],
+        domain=lambda self: [
+            ("groups_id", "in", self.env.ref("public_service_agent.group_psa_officer").id)
+        ],
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -204,8 +206,8 @@ class PsaTicket(models.Model):
         for ticket in self:
             code = "".join((ticket.dossier_code or "").split()).upper()
             if code and CODE_RE.match(code):
-                ticket.dossier_id = self.env["psa.dossier"].sudo().search(
-                    [("name", "=", code)], limit=1
+                ticket.dossier_id = (
+                    self.env["psa.dossier"].sudo().search([("name", "=", code)], limit=1)
                 )
 
     @api.depends("dossier_id")
@@ -363,7 +365,9 @@ class PsaTicket(models.Model):
             "contact_email": email,
             **(custom_values or {}),
         }
-        code = re.search(r"[0-9A-Za-z.]{1,40}-\d{6}-\d{4,6}", values["subject"] + " " + values["description"])
+        code = re.search(
+            r"[0-9A-Za-z.]{1,40}-\d{6}-\d{4,6}", values["subject"] + " " + values["description"]
+        )
         if code:
             values["dossier_code"] = code.group(0)
         # Do not let message_new() link the sender's partner: matching is ours.
@@ -467,7 +471,9 @@ class PsaTicket(models.Model):
             "contact_name": self._psa_text(post.get("contact_name"), self.env._("Name"), 120, True),
             "contact_phone": self._psa_text(post.get("contact_phone"), self.env._("Phone"), 20),
             "contact_email": self._psa_text(post.get("contact_email"), self.env._("E-mail"), 120),
-            "dossier_code": self._psa_text(post.get("dossier_code"), self.env._("Dossier code"), 64),
+            "dossier_code": self._psa_text(
+                post.get("dossier_code"), self.env._("Dossier code"), 64
+            ),
         }
         if not (vals["contact_phone"] or vals["contact_email"]):
             raise ValidationError(
@@ -511,7 +517,9 @@ class PsaTicket(models.Model):
             ticket = Ticket.create({**vals, "external_id": external_id})
         call = payload.get("call")
         if call:
-            self._psa_api_log_call(dict(call, ticket=ticket.name) if isinstance(call, dict) else call)
+            self._psa_api_log_call(
+                dict(call, ticket=ticket.name) if isinstance(call, dict) else call
+            )
         return ticket, created
 
     @api.model
@@ -542,11 +550,18 @@ class PsaTicket(models.Model):
             raise ValidationError(self.env._("call.duration must be a whole number of seconds."))
         start = payload.get("start")
         try:
-            start = fields.Datetime.to_datetime(
-                start.replace("T", " ").removesuffix("Z")[:19] if isinstance(start, str) else None
-            ) or fields.Datetime.now()
+            start = (
+                fields.Datetime.to_datetime(
+                    start.replace("T", " ").removesuffix("Z")[:19]
+                    if isinstance(start, str)
+                    else None
+                )
+                or fields.Datetime.now()
+            )
         except ValueError as err:
-            raise ValidationError(self.env._("call.start must be an ISO date and time (UTC).")) from err
+            raise ValidationError(
+                self.env._("call.start must be an ISO date and time (UTC).")
+            ) from err
         direction = payload.get("direction") or "inbound"
         if direction not in ("inbound", "outbound"):
             raise ValidationError(self.env._("call.direction must be inbound or outbound."))
@@ -557,7 +572,9 @@ class PsaTicket(models.Model):
                 "direction": direction,
                 "date_start": start,
                 "duration": duration,
-                "operator_extension": self._psa_text(payload.get("extension"), "call.extension", 20),
+                "operator_extension": self._psa_text(
+                    payload.get("extension"), "call.extension", 20
+                ),
                 "summary": self._psa_text(payload.get("summary"), "call.summary", 5000),
             }
         )

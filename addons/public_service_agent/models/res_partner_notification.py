@@ -1,11 +1,12 @@
 from odoo import fields, models
 
 
+# Apart from the model's main file: another feature, worked on in parallel.
 class ResPartner(models.Model):
     """A citizen's channel for status alerts, and per-channel opt-outs (free amenity since
     1/8/2025). Kept apart from res_partner.py, which holds the citizen identity rules."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     psa_notify_channel = fields.Selection(
         [("zalo", "Zalo"), ("sms", "SMS"), ("email", "E-mail")],

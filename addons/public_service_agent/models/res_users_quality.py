@@ -3,10 +3,11 @@ from odoo import fields, models
 from .psa_agent_quality import MAX_RISK
 
 
+# Apart from the model's main file: another feature, worked on in parallel.
 class ResUsers(models.Model):
     """The broker-risk score of a staff member: the points of open signals naming them."""
 
-    _inherit = "res.users"
+    _inherit = "res.users"  # pylint: disable=consider-merging-classes-inherited
 
     psa_risk_score = fields.Float(
         compute="_compute_psa_risk_score",

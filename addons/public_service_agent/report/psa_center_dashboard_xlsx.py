@@ -29,24 +29,23 @@ class PsaCenterDashboardXlsx(models.AbstractModel):
         )
 
     def generate_xlsx_report(self, workbook, data, records):
-        _ = self.env._
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         pct = workbook.add_format({"num_format": "0.0"})
         headers = [
-            _("Month"),
-            _("Dossiers Received"),
-            _("Dossiers Processed"),
-            _("On-time Rate (%)"),
-            _("Satisfaction (%)"),
-            _("Complaints"),
-            _("Complaints per 1,000 Dossiers"),
-            _("Open Signals"),
-            _("Deliveries On Time (%)"),
+            self.env._("Month"),
+            self.env._("Dossiers Received"),
+            self.env._("Dossiers Processed"),
+            self.env._("On-time Rate (%)"),
+            self.env._("Satisfaction (%)"),
+            self.env._("Complaints"),
+            self.env._("Complaints per 1,000 Dossiers"),
+            self.env._("Open Signals"),
+            self.env._("Deliveries On Time (%)"),
         ]
         sheets = [
-            ("agent_id", _("By Agent"), _("Agent")),
-            ("operator_id", _("By Operator"), _("Operator")),
-            ("ward_id", _("By Ward"), _("Ward / Commune")),
+            ("agent_id", self.env._("By Agent"), self.env._("Agent")),
+            ("operator_id", self.env._("By Operator"), self.env._("Operator")),
+            ("ward_id", self.env._("By Ward"), self.env._("Ward / Commune")),
         ]
         for groupby, title, label in sheets:
             sheet = workbook.add_worksheet(title[:31])
@@ -57,17 +56,25 @@ class PsaCenterDashboardXlsx(models.AbstractModel):
                 self._rows(data, groupby),
                 key=lambda r: (r[0].display_name or "", r[1] or fields.Date.today()),
             )
-            for line, (subject, month, received, processed, on_time, sat, complaints, signals, delivery) in enumerate(rows, start=1):
-                sheet.write(line, 0, subject.display_name or _("(none)"))
+            for line, (
+                subject,
+                month,
+                received,
+                processed,
+                on_time,
+                sat,
+                complaints,
+                signals,
+                delivery,
+            ) in enumerate(rows, start=1):
+                sheet.write(line, 0, subject.display_name or self.env._("(none)"))
                 sheet.write(line, 1, month.strftime("%m/%Y") if month else "")
                 sheet.write(line, 2, received or 0)
                 sheet.write(line, 3, processed or 0)
                 sheet.write(line, 4, on_time if on_time is not None else "", pct)
                 sheet.write(line, 5, sat if sat is not None else "", pct)
                 sheet.write(line, 6, complaints or 0)
-                sheet.write(
-                    line, 7, 1000.0 * complaints / received if received else "", pct
-                )
+                sheet.write(line, 7, 1000.0 * complaints / received if received else "", pct)
                 sheet.write(line, 8, signals or 0)
                 sheet.write(line, 9, delivery if delivery is not None else "", pct)
             sheet.freeze_panes(1, 1)

@@ -12,3 +12,6 @@ from . import test_psa_state_machine
 from . import test_psa_ticket
 from . import test_psa_notification
 from . import test_psa_quality_signal
+from . import test_psa_contact_centre_http
+from . import test_psa_contact_centre_access
+from . import test_psa_center_dashboard

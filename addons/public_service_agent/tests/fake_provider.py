@@ -27,7 +27,7 @@ class FakeProvider:
             def log_message(self, *_args):
                 pass
 
-            def do_POST(self):  # noqa: N802 (http.server API)
+            def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with fake._lock:
@@ -45,7 +45,8 @@ class FakeProvider:
                 try:
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    # The client gave up (its timeout): nothing to answer to.
+                    return
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -25,7 +25,9 @@ class TestPsaNotification(PsaContactCentreCommon):
         dossier = self._received_dossier(self.citizen)
         alert = dossier.notification_ids
         self.assertEqual(len(alert), 1)
-        self.assertEqual((alert.event_code, alert.channel, alert.state), ("dossier_received", "zalo", "queued"))
+        self.assertEqual(
+            (alert.event_code, alert.channel, alert.state), ("dossier_received", "zalo", "queued")
+        )
         self._run_jobs()
         self.assertEqual(alert.state, "sent")
         sent = self.fake.sent("/message/template")
@@ -150,7 +152,9 @@ class TestPsaNotification(PsaContactCentreCommon):
         self.assertEqual(len(texts), 4)  # received + three delivery events
         self.assertEqual(len([t for t in texts if "EB123456789VN" in t]), 3)
         self.assertEqual(len([t for t in texts if "02/12/2026" in t]), 1)
-        self.assertEqual(self.fake.sent("/sms")[0]["headers"].get("Authorization"), "Bearer sms-test-key")
+        self.assertEqual(
+            self.fake.sent("/sms")[0]["headers"].get("Authorization"), "Bearer sms-test-key"
+        )
         self.assertEqual(self.fake.sent("/sms")[0]["body"]["to"], "84912345678")
 
     def test_only_declared_events_and_placeholders(self):

@@ -40,7 +40,9 @@ class TestPsaQualitySignal(PsaDossierCommon):
                     "procedure_id": self.procedure.id,
                     "citizen_id": citizen.id,
                     "agent_id": (agent or self.agent_a).id,
-                    "staff_user_id": (self.staff_a if (agent or self.agent_a) == self.agent_a else self.staff_b).id,
+                    "staff_user_id": (
+                        self.staff_a if (agent or self.agent_a) == self.agent_a else self.staff_b
+                    ).id,
                     **vals,
                 }
                 for citizen in citizens
@@ -100,9 +102,11 @@ class TestPsaQualitySignal(PsaDossierCommon):
         )
         self.agent_a.resource_calendar_id = calendar
         self.rules["out_of_hours"].threshold = 3
-        dossiers = self._dossiers(self.env["res.partner"].create(
-            [{"name": f"N {i}", "psa_cccd": f"0010870{i:05d}"} for i in range(1, 5)]
-        ))
+        dossiers = self._dossiers(
+            self.env["res.partner"].create(
+                [{"name": f"N {i}", "psa_cccd": f"0010870{i:05d}"} for i in range(1, 5)]
+            )
+        )
         today = fields.Date.today()
         sunday = today - timedelta(days=today.weekday() + 1)
         monday = sunday - timedelta(days=6)
@@ -111,10 +115,19 @@ class TestPsaQualitySignal(PsaDossierCommon):
         monday_22h = datetime.combine(monday, time(15, 0))
         self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE psa_dossier SET create_date = v.d FROM (VALUES (%s, %s), (%s, %s), (%s, %s), (%s, %s)) v(id, d)"
+            "UPDATE psa_dossier SET create_date = v.d"
+            " FROM (VALUES (%s, %s), (%s, %s), (%s, %s), (%s, %s)) v(id, d)"
             " WHERE psa_dossier.id = v.id",
-            [dossiers[0].id, sunday_10h, dossiers[1].id, monday_22h, dossiers[2].id, sunday_10h,
-             dossiers[3].id, monday_10h],
+            [
+                dossiers[0].id,
+                sunday_10h,
+                dossiers[1].id,
+                monday_22h,
+                dossiers[2].id,
+                sunday_10h,
+                dossiers[3].id,
+                monday_10h,
+            ],
         )
         self.env.invalidate_all()
         self.Signal._cron_compute_signals()
@@ -125,12 +138,25 @@ class TestPsaQualitySignal(PsaDossierCommon):
         ticket = self.env["psa.ticket"].create(
             {"subject": "Thu phí", "category": "extra_fee", "dossier_id": dossier.id}
         )
-        self.env["psa.ticket"].create({"subject": "Hỏi", "category": "information", "agent_id": self.agent_a.id})
+        self.env["psa.ticket"].create(
+            {"subject": "Hỏi", "category": "information", "agent_id": self.agent_a.id}
+        )
         self.env["psa.dossier.evaluation"].create(
             {
                 "dossier_id": dossier.id,
-                **{f: "2" for f in ("score_publicity", "score_time", "score_contacts", "score_agencies",
-                                    "score_result", "score_feedback", "score_online", "score_attitude")},
+                **{
+                    f: "2"
+                    for f in (
+                        "score_publicity",
+                        "score_time",
+                        "score_contacts",
+                        "score_agencies",
+                        "score_result",
+                        "score_feedback",
+                        "score_online",
+                        "score_attitude",
+                    )
+                },
                 "score_cost": "0",
             }
         )
@@ -182,7 +208,9 @@ class TestPsaQualitySignal(PsaDossierCommon):
         signal.action_act()
         self.assertEqual(signal.state, "actioned")
         self.assertEqual(self.agent_a.state, "active")
-        self.assertTrue(self.agent_a.activity_ids.filtered(lambda a: "Retraining" in (a.summary or "")))
+        self.assertTrue(
+            self.agent_a.activity_ids.filtered(lambda a: "Retraining" in (a.summary or ""))
+        )
         # An administrator suspends, with the reason.
         self._dossiers(self.citizens[3:])
         self.Signal._cron_compute_signals()

@@ -88,7 +88,9 @@ class TestPsaTicket(PsaContactCentreCommon):
         self.assertEqual(local.date_deadline.date(), datetime(2026, 12, 7).date())
         self.assertEqual(other.date_deadline.date(), datetime(2026, 12, 9).date())
         self.assertEqual(inquiry.sla_days, 5)
-        self.env["ir.config_parameter"].sudo().set_param("public_service_agent.ticket_sla_days", "2")
+        self.env["ir.config_parameter"].sudo().set_param(
+            "public_service_agent.ticket_sla_days", "2"
+        )
         with freeze_time("2026-11-30 03:00:00"):
             short = self.Ticket.create({"subject": "Hỏi"})
         self.assertEqual(short.sla_days, 2)
@@ -162,11 +164,15 @@ class TestPsaTicket(PsaContactCentreCommon):
             extra="In-Reply-To: <first-123@example.vn>\nReferences: <first-123@example.vn>\n",
         )
         self.assertEqual(self.env["mail.thread"].message_process(None, reply), ticket.id)
-        self.assertEqual(self.env["psa.ticket"].search_count([("contact_email", "=", "binh.le@example.vn")]), 1)
+        self.assertEqual(
+            self.env["psa.ticket"].search_count([("contact_email", "=", "binh.le@example.vn")]), 1
+        )
         self.assertIn("tôi nộp tại đại lý A", "".join(ticket.message_ids.mapped("body")))
         # The answer goes back by e-mail, threaded on the ticket.
         ticket.answer = "Hồ sơ đang được xử lý."
         ticket.with_user(self.officer).action_send_answer()
-        mail = self.env["mail.mail"].search([("message_id", "=", ticket.notification_ids.provider_message_id)])
+        mail = self.env["mail.mail"].search(
+            [("message_id", "=", ticket.notification_ids.provider_message_id)]
+        )
         self.assertEqual(mail.email_to, "binh.le@example.vn")
         self.assertEqual((mail.model, mail.res_id), ("psa.ticket", ticket.id))
