@@ -11,12 +11,14 @@ transaction, measured, and rolled back at the end, so the database stays empty.
 
 Data: 200 active agents of one operator, one staff member each, 9 procedures; 8,000 dossiers a
 day, newest first (the small set is the most recent 12.5 days, the large one adds the older
-history), half as many citizens as dossiers. One citizen in 200 shares a phone with 4 others
-(brokers) and files at the same agent: dossiers come in blocks of 1,000 per agent,
-two per citizen. 5% of the dossiers are filed by a proxy drawn from 2,000 people, 10% had a
-supplement request (30% at 10 agents), 2% were refused (8% at 5 agents); one complaint per
-1,000 dossiers (a third of them about extra fees), one evaluation per 20 dossiers (2% scoring 0
-on cost). The rules keep their default thresholds and a 90-day window.
+history), in blocks of 100 per agent, two per citizen. The suspicious patterns are the same in
+both sets, so that both compute the same signals from 10x the rows: 50 groups of 5 recent
+citizens sharing a phone, 20 proxies filing 1 recent dossier in 20 (the first 20,000), 10% of
+the dossiers with a supplement request (30% at 10 agents), 2% refused (8% at 5 agents), one
+complaint per 1,000 dossiers (a third about extra fees), one evaluation per 20 dossiers (one in
+50 of them scoring 0 on cost); filing times are spread over the day, so every agent has
+out-of-hours filings. The rules keep their default thresholds and their 90-day window, which
+holds 720,000 of the 1,000,000 dossiers.
 
 Each set is measured 3 times (median), each run rolled back to a savepoint so that every run
 creates its signals from scratch; ANALYZE runs before measuring.
@@ -149,14 +151,14 @@ def load(cr, fx, first, last):
         "ticket_stage": fx["ticket_stage"],
         "n_agents": AGENTS,
     }
-    # Citizens: one per two dossiers; every 200th shares its phone with 4 others.
+    # Citizens: one per two dossiers; the 250 most recent share phones by groups of 5.
     cr.execute(
         """
         INSERT INTO res_partner (name, psa_cccd, phone, active, type, is_company,
                                  create_date, write_date)
         SELECT 'Công dân ' || c,
                '001' || lpad((c %% 1000000000)::text, 9, '0'),
-               CASE WHEN c %% 200 < 5 THEN '+849000' || lpad((c / 200)::text, 5, '0')
+               CASE WHEN c <= 250 THEN '+849000' || lpad((c / 5)::text, 5, '0')
                     ELSE '+849' || lpad(c::text, 8, '0') END,
                true, 'contact', false, now(), now()
           FROM generate_series((%(first)s + 1) / 2, %(last)s / 2) c
@@ -180,7 +182,7 @@ def load(cr, fx, first, last):
                (%(users)s::int[])[1 + a],
                %(company)s,
                %(low)s + (g / 2) %% %(span)s,
-               CASE WHEN g %% 20 = 0 THEN %(low)s + (g / 20) %% 2000 END,
+               CASE WHEN g %% 20 = 0 AND g <= 20000 THEN %(low)s + (g / 20) %% 20 END,
                'counter', 'post',
                CASE WHEN refused THEN %(refused)s ELSE %(returned)s END,
                CASE WHEN refused THEN 3 ELSE 10 END,
@@ -189,8 +191,8 @@ def load(cr, fx, first, last):
                CASE WHEN g %% 10 = 0 OR (a < 10 AND g %% 10 < 3) THEN '- Bản sao CCCD' END,
                ts, ts
           FROM (
-            SELECT g, (g / 1000) %% %(n_agents)s AS a,
-                   (g %% 50 = 0 OR ((g / 1000) %% %(n_agents)s BETWEEN 10 AND 14 AND g %% 25 < 2))
+            SELECT g, (g / 100) %% %(n_agents)s AS a,
+                   (g %% 50 = 0 OR ((g / 100) %% %(n_agents)s BETWEEN 10 AND 14 AND g %% 25 < 2))
                        AS refused,
                    now() AT TIME ZONE 'UTC' - (g::float / %(per_day)s) * interval '1 day' AS ts
               FROM generate_series(%(first)s, %(last)s) g

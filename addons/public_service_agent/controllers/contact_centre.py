@@ -14,12 +14,16 @@ import logging
 import time
 from datetime import timedelta
 
+from werkzeug.exceptions import NotFound
+
 from odoo import http
 from odoo.exceptions import ValidationError
 from odoo.http import request
+from odoo.tools import consteq
 
 from ..models.psa_ticket import CATEGORIES
-from .main import PUBLIC_HEADERS
+from .common import mask_citizen_name
+from .main import PUBLIC_HEADERS, TOKEN_RE
 
 _logger = logging.getLogger(__name__)
 
@@ -161,3 +165,56 @@ class PsaContactCentre(http.Controller):
             )
 
         return self._psa_api_call(handle)
+
+
+class PsaAlertSettings(http.Controller):
+    """/thong-bao/<token>: the citizen chooses the alert channel or opts out, without a login.
+
+    The token (sent in every e-mail alert) is the right to change these four settings of one
+    citizen; the page shows the masked name only.
+    """
+
+    def _psa_partner(self, token):
+        if not TOKEN_RE.match(token or ""):
+            raise NotFound()
+        partner = (
+            request.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("psa_alert_token", "=", token)], limit=1)
+        )
+        if not partner or not consteq(partner.psa_alert_token or "", token):
+            raise NotFound()
+        return partner
+
+    @http.route(
+        "/thong-bao/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=True,
+        sitemap=False,
+    )
+    def psa_alert_settings(self, token, **post):
+        if request.env.user._is_public():
+            installed = {code for code, _name in request.env["res.lang"].get_installed()}
+            if "vi_VN" in installed:
+                request.update_context(lang="vi_VN")
+        partner = self._psa_partner(token)
+        saved = False
+        if request.httprequest.method == "POST":
+            optouts = [name for name in ("zalo", "sms", "email") if post.get(f"optout_{name}")]
+            partner._psa_set_alert_settings(post.get("channel"), optouts)
+            saved = True
+        labels = dict(partner._fields["psa_notify_channel"]._description_selection(request.env))
+        values = {
+            "token": token,
+            "citizen": mask_citizen_name(partner.name),
+            "channel": partner.psa_notify_channel or "",
+            "channels": list(labels.items()),
+            "optouts": {name: partner[f"psa_optout_{name}"] for name in ("zalo", "sms", "email")},
+            "saved": saved,
+        }
+        response = request.render("public_service_agent.psa_alert_settings_page", values)
+        response.headers.update(PUBLIC_HEADERS)
+        return response

@@ -33,4 +33,5 @@ class PsaDossier(models.Model):
             "due_date": Notification._format_date(self.date_due),
             "agent": self.agent_id.name or "",
             "tracking_url": f"{base}/tracking",
+            "settings_url": self.citizen_id._psa_alert_settings_url(),
         }

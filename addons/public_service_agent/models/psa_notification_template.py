@@ -46,6 +46,7 @@ PLACEHOLDERS = frozenset(
         "next_attempt",
         "ticket",
         "answer",
+        "settings_url",
     )
 )
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")

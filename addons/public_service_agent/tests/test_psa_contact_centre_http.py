@@ -6,7 +6,7 @@ import time
 from odoo.tests import JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .test_psa_portal import DENIALS, PsaHttpCommon
+from .test_psa_portal import CSRF_RE, DENIALS, PsaHttpCommon
 
 SECRET = "test-shared-secret-0123456789"
 API = "/contact-centre/api/v1"
@@ -272,3 +272,51 @@ class TestPsaContactCentreRpc(PsaHttpCommon):
         rows = self._call_kw("psa.ticket", "read", [self.ticket.ids, ["contact_phone", "agent_id"]])
         self.assertEqual(rows[0]["contact_phone"], "+84912345678")
         self.assertEqual(rows[0]["agent_id"][0], self.agent_a.id)
+
+
+@tagged("post_install", "-at_install")
+class TestPsaAlertSettingsPage(PsaHttpCommon):
+    """/thong-bao/<token>: the link in every e-mail alert lets the citizen opt out."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.citizen.write({"email": "an.nguyen@example.vn", "psa_notify_channel": "email"})
+
+    def test_citizen_opts_out_from_the_link_in_the_alert(self):
+        dossier = self._fill(self._new_dossier(self.agent_a))
+        dossier.action_receive()
+        alert = dossier.notification_ids
+        self.assertEqual(alert.state, "sent")
+        token = self.citizen.sudo().psa_alert_token
+        self.assertTrue(token)
+        self.assertIn(f"/thong-bao/{token}", alert.body)
+        page = self.url_open(f"/thong-bao/{token}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Nguyễn V. A.", page.text)
+        for secret in ("an.nguyen@example.vn", "0912345678", "912345678", "001085012345"):
+            self.assertNotIn(secret, page.text)
+        csrf = CSRF_RE.search(page.text).group(1)
+        saved = self.url_open(
+            f"/thong-bao/{token}",
+            data={"csrf_token": csrf, "channel": "sms", "optout_email": "1", "name": "Hacker"},
+        )
+        self.assertEqual(saved.status_code, 200)
+        self.assertIn("o_psa_alert_saved", saved.text)
+        self.assertEqual(self.citizen.psa_notify_channel, "sms")
+        self.assertTrue(self.citizen.psa_optout_email)
+        self.assertFalse(self.citizen.psa_optout_sms)
+        self.assertEqual(self.citizen.name, "Nguyễn Văn An")
+        self.citizen.psa_notify_channel = "email"
+        dossier.action_start_processing()
+        later = dossier.notification_ids.filtered(lambda n: n.event_code == "dossier_processing")
+        self.assertEqual(later.state, "skipped")
+
+    @mute_logger("odoo.http")
+    def test_wrong_tokens_are_404_and_posts_need_csrf(self):
+        self.assertEqual(self.url_open("/thong-bao/not-a-token").status_code, 404)
+        self.assertEqual(self.url_open("/thong-bao/" + "x" * 32).status_code, 404)
+        url = self.citizen._psa_alert_settings_url()
+        response = self.url_open(url, data={"optout_email": "1"})
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.citizen.psa_optout_email)
