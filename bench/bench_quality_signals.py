@@ -6,8 +6,9 @@ Usage (from the repository root, after `make test` or `make run` prepared the en
     .venv/bin/python bench/bench_quality_signals.py [--rows 1000000] [--small 100000] [--fresh]
 
 The scratch database `psa_bench_signals` gets `public_service_agent` without demo data
-(installed once, reused unless --fresh). The data is loaded with set-based INSERTs inside one
-transaction, measured, and rolled back at the end, so the database stays empty.
+(installed once and updated at each run; --fresh reinstalls it). The data is loaded with
+set-based INSERTs inside one transaction, measured, and rolled back at the end, so the
+database stays empty.
 
 Data: 200 active agents of one operator, one staff member each, 9 procedures; 8,000 dossiers a
 day, newest first (the small set is the most recent 12.5 days, the large one adds the older
@@ -65,26 +66,26 @@ def prepare(db, fresh):
     if exists and fresh:
         subprocess.run(["dropdb", db], check=True, env=env)
         exists = ""
-    if not exists:
-        print(f"Installing public_service_agent into {db} (once)...", file=sys.stderr)
-        subprocess.run(
-            [
-                sys.executable,
-                str(ODOO_SRC / "odoo-bin"),
-                "-c",
-                str(CONF),
-                "-d",
-                db,
-                "-i",
-                "public_service_agent",
-                "--without-demo=all",
-                "--stop-after-init",
-                "--no-http",
-                "--log-level=warn",
-            ],
-            check=True,
-            env=env,
-        )
+    # Installed once, updated at each run so that the tables follow the code.
+    print(f"Installing or updating public_service_agent in {db}...", file=sys.stderr)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ODOO_SRC / "odoo-bin"),
+            "-c",
+            str(CONF),
+            "-d",
+            db,
+            "-u" if exists else "-i",
+            "public_service_agent",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--no-http",
+            "--log-level=warn",
+        ],
+        check=True,
+        env=env,
+    )
     os.environ.update({k: v for k, v in env.items() if k.startswith("PG")})
 
 

@@ -14,6 +14,7 @@ import logging
 import time
 from datetime import timedelta
 
+import psycopg2
 from werkzeug.exceptions import NotFound
 
 from odoo import http
@@ -129,6 +130,9 @@ class PsaContactCentre(http.Controller):
                 return handler(payload)
         except ValidationError as err:
             return self._psa_json({"error": "invalid_request", "message": err.args[0]}, status=422)
+        except psycopg2.IntegrityError:
+            # The same id sent twice at the same moment: the other request created it.
+            return self._psa_json({"error": "conflict", "message": "Retry the request."}, 409)
 
     @http.route(
         "/contact-centre/api/v1/tickets",

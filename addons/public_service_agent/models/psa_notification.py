@@ -2,6 +2,7 @@ import logging
 import re
 import uuid
 
+import psycopg2
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -156,9 +157,26 @@ class PsaNotification(models.Model):
                 continue
             seen.add(req["key"])
             vals_list.append(self._prepare_vals(event_code, req, templates.get(req["channel"])))
-        notifications = self.sudo().create(vals_list)
+        notifications = self._create_unique(vals_list)
         notifications.filtered(lambda n: n.state == "queued")._dispatch()
         return notifications
+
+    @api.model
+    def _create_unique(self, vals_list):
+        """Create, skipping what a concurrent transaction sent first (same ``dedup_key``)."""
+        Notification = self.sudo()
+        try:
+            with self.env.cr.savepoint():
+                return Notification.create(vals_list)
+        except psycopg2.IntegrityError:
+            created = Notification.browse()
+            for vals in vals_list:
+                try:
+                    with self.env.cr.savepoint():
+                        created |= Notification.create(vals)
+                except psycopg2.IntegrityError:
+                    _logger.info("Notification %s was already sent", vals["dedup_key"])
+            return created
 
     @api.model
     def _prepare_vals(self, event_code, req, template):

@@ -364,6 +364,8 @@ class PsaTicket(models.Model):
             "contact_name": name or False,
             "contact_email": email,
             **(custom_values or {}),
+            # The number comes from the sequence, not from the e-mail's subject.
+            "name": "/",
         }
         code = re.search(
             r"[0-9A-Za-z.]{1,40}-\d{6}-\d{4,6}", values["subject"] + " " + values["description"]

@@ -178,3 +178,15 @@ class TestPsaNotification(PsaContactCentreCommon):
         self._run_jobs()
         self.assertEqual(alert.state, "failed")
         self.assertIn("No provider", alert.error)
+
+    @mute_logger("odoo.sql_db")
+    def test_a_concurrent_duplicate_is_skipped_not_an_error(self):
+        alert = self._received_dossier(self.citizen).notification_ids
+        base = {"event_code": "dossier_done", "channel": "sms", "state": "skipped"}
+        created = self.Notification._create_unique(
+            [
+                {**base, "dedup_key": alert.dedup_key},  # sent meanwhile by another transaction
+                {**base, "dedup_key": "psa.dossier:0:dossier_done:sms"},
+            ]
+        )
+        self.assertEqual(created.mapped("dedup_key"), ["psa.dossier:0:dossier_done:sms"])

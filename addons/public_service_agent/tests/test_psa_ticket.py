@@ -153,6 +153,8 @@ class TestPsaTicket(PsaContactCentreCommon):
         ticket = self.env["psa.ticket"].browse(ticket_id)
         self.assertEqual(ticket._name, "psa.ticket")
         self.assertEqual(ticket.channel, "email")
+        self.assertRegex(ticket.name, r"^PA\d{2}-\d{6}$")
+        self.assertEqual(ticket.subject, "Hỏi về hồ sơ")
         self.assertEqual(ticket.contact_email, "binh.le@example.vn")
         self.assertEqual(ticket.contact_name, "Lê Bình")
         self.assertEqual(ticket.dossier_id, self.dossier)
