@@ -7,11 +7,12 @@
     "website": "https://github.com/hanoi-psa/public-service-agents",
     "author": "Hanoi PSA Team",
     "license": "LGPL-3",
-    "depends": ["mail", "portal", "resource", "phone_validation"],
+    "depends": ["mail", "portal", "resource", "phone_validation", "queue_job", "report_xlsx"],
     "external_dependencies": {"python": ["vietnam_provinces", "phonenumbers"]},
     "data": [
         "security/psa_security.xml",
         "security/ir.model.access.csv",
+        "security/psa_contact_centre_security.xml",
         "data/ir_sequence_data.xml",
         "data/psa_admin_unit_data.xml",
         "data/resource_calendar_data.xml",
@@ -31,6 +32,16 @@
         "report/psa_dossier_templates.xml",
         "report/psa_dossier_reports.xml",
         "views/psa_portal_templates.xml",
+        "data/psa_contact_centre_data.xml",
+        "data/psa_notification_template_data.xml",
+        "data/psa_quality_rule_data.xml",
+        "views/psa_ticket_views.xml",
+        "views/psa_notification_views.xml",
+        "views/psa_quality_signal_views.xml",
+        "views/psa_center_dashboard_views.xml",
+        "views/psa_contact_centre_templates.xml",
+        "report/psa_center_dashboard_reports.xml",
+        "views/psa_contact_centre_menus.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -39,6 +50,7 @@
         "demo/res_users_demo.xml",
         "demo/psa_procedure_demo.xml",
         "demo/psa_dossier_demo.xml",
+        "demo/psa_contact_centre_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

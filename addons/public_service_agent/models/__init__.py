@@ -13,3 +13,17 @@ from . import psa_dossier_document
 from . import psa_dossier_evaluation
 from . import psa_tracking_attempt
 from . import psa_personal_data_log
+from . import psa_ticket_stage
+from . import psa_ticket
+from . import psa_ticket_call
+from . import psa_notification_template
+from . import psa_notification
+from . import psa_notification_provider
+from . import psa_notification_provider_connectors
+from . import res_partner_notification
+from . import psa_dossier_contact
+from . import psa_quality_rule
+from . import psa_quality_signal
+from . import psa_agent_quality
+from . import res_users_quality
+from . import psa_center_dashboard

@@ -648,6 +648,8 @@ class PsaDossier(models.Model):
             self.message_post_with_source(
                 new_stage.mail_template_id, subtype_xmlid="mail.mt_comment"
             )
+        # The citizen hears of it on their own channel (contact centre, psa.notification).
+        self.env["psa.notification"]._notify_dossier_stage(self, new_stage)
 
     # ------------------------------------------------------------------ deadlines
     def _deadline_vals(self, start):

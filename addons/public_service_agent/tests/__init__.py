@@ -11,3 +11,9 @@ from . import test_psa_tracking
 from . import test_psa_state_machine
 from . import test_psa_data_protection
 from . import test_psa_access_matrix
+from . import test_psa_ticket
+from . import test_psa_notification
+from . import test_psa_quality_signal
+from . import test_psa_contact_centre_http
+from . import test_psa_contact_centre_access
+from . import test_psa_center_dashboard

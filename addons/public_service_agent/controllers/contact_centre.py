@@ -1,0 +1,224 @@
+"""The contact centre's inbound paths over HTTP.
+
+- ``/lien-he``: the public form (no login, CSRF, rate-limited per client address). Whatever
+  the caller types, the answer never tells whether a dossier or a citizen matched.
+- ``/contact-centre/api/v1/tickets`` and ``/calls``: the platform's JSON API (switchboard,
+  Zalo OA), authenticated by an HMAC-SHA256 of ``<timestamp>.<raw body>`` compared in
+  constant time. Documented in docs/contact-centre-api.md.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from datetime import timedelta
+
+import psycopg2
+from werkzeug.exceptions import NotFound
+
+from odoo import http
+from odoo.exceptions import ValidationError
+from odoo.http import request
+from odoo.tools import consteq
+
+from ..models.psa_ticket import CATEGORIES
+from .common import mask_citizen_name
+from .main import PUBLIC_HEADERS, TOKEN_RE
+
+_logger = logging.getLogger(__name__)
+
+SECRET_PARAM = "public_service_agent.contact_centre_api_secret"
+FORM_LIMIT_PARAM = "public_service_agent.contact_form_rate_limit"
+DEFAULT_FORM_LIMIT = 5  # submissions per client and hour
+MAX_AGE = 300  # seconds a signed request stays valid
+MAX_BODY = 64 * 1024
+
+
+class PsaContactCentre(http.Controller):
+    # ------------------------------------------------------------------ public form
+    def _psa_form_values(self, post=None, error=None):
+        env = request.env
+        labels = dict(env["psa.ticket"]._fields["category"]._description_selection(env))
+        agents = env["psa.agent"].sudo().search([("state", "=", "active")], order="name")
+        return {
+            "post": post or {},
+            "error": error,
+            "categories": [(code, labels[code]) for code, _label in CATEGORIES],
+            "agents": [(agent.id, agent.name) for agent in agents],
+        }
+
+    def _psa_render(self, template, values, status=200, headers=None):
+        response = request.render(template, values, status=status)
+        response.headers.update({**PUBLIC_HEADERS, **(headers or {})})
+        return response
+
+    def _psa_form_allowed(self):
+        limit = request.env["ir.config_parameter"].sudo().get_param(FORM_LIMIT_PARAM, "")
+        limit = int(limit) if str(limit).isdigit() and int(limit) > 0 else DEFAULT_FORM_LIMIT
+        address = request.httprequest.remote_addr or ""
+        key = "contact:" + hashlib.sha256(address.encode()).hexdigest()[:40]
+        return request.env["psa.tracking.attempt"].sudo()._psa_hit(key, limit, timedelta(hours=1))
+
+    @http.route(
+        ["/lien-he", "/contact-centre"],
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=True,
+        sitemap=False,
+    )
+    def psa_contact_form(self, **post):
+        if request.env.user._is_public():
+            installed = {code for code, _name in request.env["res.lang"].get_installed()}
+            lang = post.get("lang") if post.get("lang") in installed else "vi_VN"
+            if lang in installed:
+                request.update_context(lang=lang)
+        template = "public_service_agent.psa_contact_form_page"
+        if request.httprequest.method != "POST":
+            return self._psa_render(template, self._psa_form_values())
+        if not self._psa_form_allowed():
+            values = self._psa_form_values(
+                post,
+                request.env._("Too many messages from your connection. Try again in an hour."),
+            )
+            return self._psa_render(template, values, status=429, headers={"Retry-After": "3600"})
+        clean = {k: v for k, v in post.items() if isinstance(v, str) and k != "csrf_token"}
+        try:
+            with request.env.cr.savepoint():
+                ticket = request.env["psa.ticket"]._psa_create_from_web(clean)
+        except ValidationError as err:
+            return self._psa_render(template, self._psa_form_values(clean, err.args[0]), status=400)
+        return self._psa_render(
+            "public_service_agent.psa_contact_form_done", {"ticket_number": ticket.name}
+        )
+
+    # ------------------------------------------------------------------ platform API
+    def _psa_json(self, payload, status=200):
+        return request.make_json_response(
+            payload, status=status, headers={"Cache-Control": "no-store"}
+        )
+
+    def _psa_verify(self):
+        """The raw body if the request is signed with the shared secret, else None."""
+        secret = request.env["ir.config_parameter"].sudo().get_param(SECRET_PARAM) or ""
+        raw = request.httprequest.get_data(cache=True)
+        headers = request.httprequest.headers
+        timestamp = headers.get("X-PSA-Timestamp", "")
+        signature = headers.get("X-PSA-Signature", "").removeprefix("sha256=")
+        if not secret or not timestamp.isdigit() or len(raw) > MAX_BODY:
+            return None
+        expected = hmac.new(
+            secret.encode(), timestamp.encode() + b"." + raw, hashlib.sha256
+        ).hexdigest()
+        if not hmac.compare_digest(expected, signature):
+            return None
+        if abs(time.time() - int(timestamp)) > MAX_AGE:
+            return None
+        return raw
+
+    def _psa_api_call(self, handler):
+        raw = self._psa_verify()
+        if raw is None:
+            return self._psa_json({"error": "invalid_signature"}, status=401)
+        try:
+            payload = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            return self._psa_json({"error": "invalid_json"}, status=400)
+        try:
+            with request.env.cr.savepoint():
+                return handler(payload)
+        except ValidationError as err:
+            return self._psa_json({"error": "invalid_request", "message": err.args[0]}, status=422)
+        except psycopg2.IntegrityError:
+            # The same id sent twice at the same moment: the other request created it.
+            return self._psa_json({"error": "conflict", "message": "Retry the request."}, 409)
+
+    @http.route(
+        "/contact-centre/api/v1/tickets",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def psa_api_tickets(self, **_kw):
+        def handle(payload):
+            ticket, created = request.env["psa.ticket"]._psa_api_upsert(payload)
+            return self._psa_json(
+                {"ticket": ticket.name, "created": created, "stage": ticket.stage_id.name},
+                status=201 if created else 200,
+            )
+
+        return self._psa_api_call(handle)
+
+    @http.route(
+        "/contact-centre/api/v1/calls",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def psa_api_calls(self, **_kw):
+        def handle(payload):
+            call, created = request.env["psa.ticket"]._psa_api_log_call(payload)
+            return self._psa_json(
+                {"ticket": call.ticket_id.name, "call": call.external_id, "created": created},
+                status=201 if created else 200,
+            )
+
+        return self._psa_api_call(handle)
+
+
+class PsaAlertSettings(http.Controller):
+    """/thong-bao/<token>: the citizen chooses the alert channel or opts out, without a login.
+
+    The token (sent in every e-mail alert) is the right to change these four settings of one
+    citizen; the page shows the masked name only.
+    """
+
+    def _psa_partner(self, token):
+        if not TOKEN_RE.match(token or ""):
+            raise NotFound()
+        partner = (
+            request.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("psa_alert_token", "=", token)], limit=1)
+        )
+        if not partner or not consteq(partner.psa_alert_token or "", token):
+            raise NotFound()
+        return partner
+
+    @http.route(
+        "/thong-bao/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=True,
+        sitemap=False,
+    )
+    def psa_alert_settings(self, token, **post):
+        if request.env.user._is_public():
+            installed = {code for code, _name in request.env["res.lang"].get_installed()}
+            if "vi_VN" in installed:
+                request.update_context(lang="vi_VN")
+        partner = self._psa_partner(token)
+        saved = False
+        if request.httprequest.method == "POST":
+            optouts = [name for name in ("zalo", "sms", "email") if post.get(f"optout_{name}")]
+            partner._psa_set_alert_settings(post.get("channel"), optouts)
+            saved = True
+        labels = dict(partner._fields["psa_notify_channel"]._description_selection(request.env))
+        values = {
+            "token": token,
+            "citizen": mask_citizen_name(partner.name),
+            "channel": partner.psa_notify_channel or "",
+            "channels": list(labels.items()),
+            "optouts": {name: partner[f"psa_optout_{name}"] for name in ("zalo", "sms", "email")},
+            "saved": saved,
+        }
+        response = request.render("public_service_agent.psa_alert_settings_page", values)
+        response.headers.update(PUBLIC_HEADERS)
+        return response

@@ -1,0 +1,1 @@
+from . import psa_center_dashboard_xlsx
