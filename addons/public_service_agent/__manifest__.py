@@ -29,6 +29,7 @@
         "report/psa_dossier_templates.xml",
         "report/psa_dossier_reports.xml",
         "views/psa_portal_templates.xml",
+        "views/psa_portal_home_templates.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -40,6 +41,7 @@
     ],
     "assets": {
         "web.assets_frontend": [
+            "public_service_agent/static/src/scss/psa_frontend.scss",
             "public_service_agent/static/src/js/psa_portal.js",
         ],
         "web.assets_tests": [

@@ -14,6 +14,12 @@ class ResConfigSettings(models.TransientModel):
         "team lead.",
     )
 
+    training_certificate_signer = fields.Char(
+        string="Certificate Signer",
+        config_parameter="agent_training.certificate_signer",
+        help="Name printed under the Director's signature on certificates.",
+    )
+
     @api.constrains("training_min_certified_staff")
     def _check_training_min_certified_staff(self):
         for settings in self:

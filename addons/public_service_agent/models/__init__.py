@@ -12,3 +12,4 @@ from . import psa_dossier
 from . import psa_dossier_document
 from . import psa_dossier_evaluation
 from . import psa_tracking_attempt
+from . import psa_dossier_demo

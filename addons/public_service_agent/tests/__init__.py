@@ -9,3 +9,6 @@ from . import test_psa_reports
 from . import test_psa_portal
 from . import test_psa_tracking
 from . import test_psa_state_machine
+from . import test_psa_demo
+from . import test_psa_base_url
+from . import test_psa_i18n
