@@ -65,16 +65,28 @@ class TestDemoDossiers(TransactionCase):
         self.assertIn(self.officer.name, html)
         self.assertNotIn("OdooBot", html)
 
-    def test_chatter_names_models_in_vietnamese(self):
-        """Creation messages of demo records name their model in Vietnamese."""
+    def test_chatter_names_models_in_the_language_of_the_message(self):
+        """No "Administrative Dossier được tạo": the model name follows the sentence.
+
+        Demo data is loaded before Odoo loads a module's translations; the demo loads them
+        first (demo/res_lang_demo.xml), so that a Vietnamese database reads Vietnamese.
+        """
         for record in (
             self.env.ref("public_service_agent.dossier_new"),
             self.env.ref("public_service_agent.agent_vnp_01"),
+            self.env.ref("public_service_agent.procedure_lltp"),
         ):
-            created = record.message_ids.filtered(lambda m: "được tạo" in (m.body or ""))
-            self.assertTrue(created)
-            english = self.env["ir.model"]._get(record._name).with_context(lang="en_US").name
-            self.assertNotIn(english, created[-1].body)
+            model = self.env["ir.model"]._get(record._name)
+            english = model.with_context(lang="en_US").name
+            vietnamese = model.with_context(lang="vi_VN").name
+            self.assertNotEqual(english, vietnamese)
+            bodies = [m.body or "" for m in record.message_ids]
+            created = [b for b in bodies if "được tạo" in b or f"{english} created" in b]
+            self.assertTrue(created, record)
+            for body in created:
+                if "được tạo" in body:
+                    self.assertIn(vietnamese, body)
+                    self.assertNotIn(english, body)
 
     def test_printed_forms_name_the_people_and_the_agency(self):
         dossier = self.env.ref("public_service_agent.dossier_received")
