@@ -50,15 +50,15 @@ class TrainingReadinessReport(models.Model):
     )
     course_id = fields.Many2one("training.course", string="Course", readonly=True)
     course_sequence = fields.Integer(readonly=True)
-    # Per course, staff counts do not add up across courses: groups show the weakest course.
-    required_count = fields.Integer(string="Required", readonly=True, aggregator="max")
-    certified_count = fields.Integer(string="Certified Staff", readonly=True, aggregator="min")
-    missing_count = fields.Integer(string="Missing", readonly=True, aggregator="max")
+    # Staff counts are per course: they do not add up across courses or agents.
+    required_count = fields.Integer(string="Required", readonly=True, aggregator=None)
+    certified_count = fields.Integer(string="Certified Staff", readonly=True, aggregator=None)
+    missing_count = fields.Integer(string="Missing", readonly=True, aggregator=None)
     covered_agent = fields.Integer(string="Agents Covering the Course", readonly=True)
     uncovered_agent = fields.Integer(string="Agents Lacking the Course", readonly=True)
     course_ok = fields.Boolean(string="Course Covered", readonly=True)
-    checklist_done = fields.Integer(string="Checklist Ticked", readonly=True, aggregator="max")
-    checklist_total = fields.Integer(string="Checklist Items", readonly=True, aggregator="max")
+    checklist_done = fields.Integer(string="Checklist Ticked", readonly=True, aggregator=None)
+    checklist_total = fields.Integer(string="Checklist Items", readonly=True, aggregator=None)
     checklist_ok = fields.Boolean(string="Checklist Complete", readonly=True)
     readiness = fields.Selection(
         [("ready", "Ready"), ("not_ready", "Not Ready")], string="Readiness", readonly=True

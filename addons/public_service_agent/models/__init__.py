@@ -13,3 +13,4 @@ from . import psa_dossier_document
 from . import psa_dossier_evaluation
 from . import psa_tracking_attempt
 from . import psa_dossier_demo
+from . import ir_http

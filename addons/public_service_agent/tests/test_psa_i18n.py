@@ -180,3 +180,13 @@ class TestNoUntranslatedTerms(HttpCase):
             if english:
                 found[url] = english
         self.assertEqual(found, {}, "English terms on pages seen by a vi_VN user")
+
+    def test_portal_chatter_terms_are_loaded(self):
+        """The dossier page's chatter comes from mail: its terms reach the portal too."""
+        self.authenticate("staff.hoankiem", "staff.hoankiem")
+        response = self.url_open("/website/translations/psa?lang=vi_VN")
+        self.assertEqual(response.status_code, 200)
+        messages = response.json()["modules"].get("mail", {}).get("messages", [])
+        terms = {message["id"]: message["string"] for message in messages}
+        self.assertIn("The conversation is empty.", terms)
+        self.assertNotEqual(terms["The conversation is empty."], "The conversation is empty.")
