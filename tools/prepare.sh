@@ -49,8 +49,10 @@ command -v psql >/dev/null || apt_install postgresql-client
 if [ "$WANT_TESTS" = 1 ]; then
     command -v chromium >/dev/null || command -v google-chrome >/dev/null || apt_install chromium
 fi
-# Fonts with Vietnamese glyphs for the PDFs and screenshots
+# Fonts with Vietnamese glyphs for the PDFs and screenshots; Liberation Serif is metric-compatible with
+# Times New Roman, the typeface of Vietnamese administrative documents (Decree 30/2020).
 fc-list 2>/dev/null | grep -qi "dejavu" || apt_install fonts-dejavu-core
+fc-list 2>/dev/null | grep -qi "Liberation Serif" || apt_install fonts-liberation
 
 # 3. Python virtual environment with the pins
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"

@@ -42,6 +42,7 @@
         "views/psa_contact_centre_templates.xml",
         "report/psa_center_dashboard_reports.xml",
         "views/psa_contact_centre_menus.xml",
+        "views/psa_portal_home_templates.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -54,6 +55,7 @@
     ],
     "assets": {
         "web.assets_frontend": [
+            "public_service_agent/static/src/scss/psa_frontend.scss",
             "public_service_agent/static/src/js/psa_portal.js",
         ],
         "web.assets_tests": [

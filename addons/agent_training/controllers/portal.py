@@ -24,6 +24,29 @@ class TrainingPortal(CustomerPortal):
             values["training_exam_count"] = len(self._training_pending_exams().filtered("exam_url"))
         return values
 
+    def _psa_home_cards(self, agent):
+        """Today's work of agent staff: add the agent's certificates about to expire.
+
+        Counted as superuser for the whole agent (a number, no names): staff read only
+        their own certificates, but the counter closes if colleagues' lapse.
+        """
+        cards = super()._psa_home_cards(agent)
+        Certificate = request.env["training.certificate"].sudo()
+        cards.append(
+            {
+                "key": "certificates_expiring",
+                "title": request.env._("Certificates expiring"),
+                "text": request.env._("Staff of this agent to re-certify soon"),
+                "count": Certificate.search_count(
+                    [("agent_id", "=", agent.id), ("state", "=", "expiring")]
+                ),
+                "url": "/my/certificates",
+                "icon": "fa-certificate",
+                "tone": "warning",
+            }
+        )
+        return cards
+
     def _training_certificate_domain(self):
         # Record rules already limit staff to their own; the domain keeps the list personal
         # for internal users opening the portal too.

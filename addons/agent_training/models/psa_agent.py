@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command, api, fields, models
 from odoo.tools.mail import generate_tracking_message_id
 
@@ -303,3 +305,92 @@ class PsaAgent(models.Model):
         agents._training_ensure_launch_checks()
         checks = agents.launch_check_ids.filtered(lambda c: c.item not in skip_items)
         checks.with_user(officer).action_tick()
+
+    @api.model
+    def _demo_certify_open_agents(self, trainer_xmlid, months_ago=8):
+        """Give every open agent the certified staff the launch gate asks for.
+
+        The phase-1 agents opened months ago, so each has had two trained counter staff
+        (the first one its team lead) since then. Only new colleagues are added, and only
+        for the courses the agent still lacks, so the demo's named staff keep their story.
+        """
+        family = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+        middle = ["Văn", "Thị", "Minh", "Thu", "Quang", "Ngọc", "Đức", "Thanh"]
+        given = ["An", "Bình", "Chi", "Dũng", "Giang", "Hải", "Hương", "Khánh", "Linh", "Nam",
+                 "Oanh", "Phúc", "Quyên", "Sơn", "Tâm", "Uyên", "Việt", "Yến"]  # fmt: skip
+        trainer = self.env.ref(trainer_xmlid)
+        Course = self.env["training.course"]
+        courses = Course._mandatory_courses()
+        minimum = Course._min_certified_staff()
+        issued = fields.Date.context_today(self) - relativedelta(months=months_ago)
+        agents = self.search([("state", "=", "active")], order="code")
+        Certificate = self.env["training.certificate"]
+        valid = Certificate.search(
+            [("agent_id", "in", agents.ids), *Certificate._valid_domain(Certificate._today())]
+        )
+        counter = 0
+        cert_vals = []
+        for agent in agents:
+            holders = {
+                course: valid.filtered(
+                    lambda c, a=agent, co=course: c.agent_id == a and c.course_id == co
+                ).user_id
+                for course in courses
+            }
+            missing = {
+                course: max(course._required_certified(minimum) - len(holders[course]), 0)
+                for course in courses
+            }
+            # New colleagues only: the staff already in the demo keep their own story.
+            staff = self.env["res.users"]
+            while len(staff) < max(missing.values(), default=0):
+                counter += 1
+                name = " ".join(
+                    [family[counter % 10], middle[counter % 8], given[counter % len(given)]]
+                )
+                login = f"staff.{agent.code.lower().replace('-', '')}.{len(staff) + 1}"
+                partner = self.env["res.partner"].create(
+                    {
+                        "name": name,
+                        "parent_id": agent.partner_id.id,
+                        "email": f"{login}@example.vn",
+                        "lang": "vi_VN",
+                        "training_team_lead": not staff,
+                    }
+                )
+                staff |= (
+                    self.env["res.users"]
+                    .with_context(no_reset_password=True)
+                    .create(
+                        {
+                            "partner_id": partner.id,
+                            "login": login,
+                            "password": login,
+                            "tz": "Asia/Ho_Chi_Minh",
+                            "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+                        }
+                    )
+                )
+            for course in courses:
+                candidates = staff
+                if course.mandatory_for == "lead":
+                    candidates = candidates.filtered("partner_id.training_team_lead")
+                cert_vals += [
+                    {
+                        "user_id": user.id,
+                        "course_id": course.id,
+                        "trainer_id": trainer.id,
+                        "date_issued": issued,
+                    }
+                    for user in candidates[: missing[course]]
+                ]
+        Certificate.create(cert_vals)
+        return agents
+
+    @api.model
+    def _demo_tick_open_agents(self, officer_xmlid):
+        """The officer inspected every open agent before it opened: tick their checklists."""
+        agents = self.search([("state", "in", ("active", "suspended"))])
+        agents._training_ensure_launch_checks()
+        officer = self.env.ref(officer_xmlid)
+        agents.launch_check_ids.filtered(lambda c: not c.done).with_user(officer).action_tick()

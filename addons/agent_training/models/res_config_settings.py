@@ -34,6 +34,12 @@ class ResConfigSettings(models.TransientModel):
         if exams:
             exams.write(exams._training_exam_vals())
 
+    training_certificate_signer = fields.Char(
+        string="Certificate Signer",
+        config_parameter="agent_training.certificate_signer",
+        help="Name printed under the Director's signature on certificates.",
+    )
+
     @api.constrains("training_min_certified_staff")
     def _check_training_min_certified_staff(self):
         for settings in self:

@@ -11,7 +11,9 @@ class TrainingReadinessReport(models.Model):
 
     Mirrors the launch gate of ``psa.agent`` in SQL so that it can be listed, grouped
     by pilot phase and pivoted. ``agent_line`` and ``ready_agent`` are 1 on the first
-    line of each agent only, so their sums count agents rather than lines.
+    line of each agent only, so their sums count agents rather than lines (when the
+    course is not a dimension); ``covered_agent`` and ``uncovered_agent`` count agents
+    per course.
     """
 
     _name = "training.readiness.report"
@@ -33,19 +35,30 @@ class TrainingReadinessReport(models.Model):
     agent_code = fields.Char(string="Agent Code", readonly=True)
     pilot_phase_id = fields.Many2one("psa.pilot.phase", string="Pilot Phase", readonly=True)
     operator_id = fields.Many2one("res.partner", string="Operator", readonly=True)
+    # The states of psa.agent, declared here so that their labels are translated.
     agent_state = fields.Selection(
-        selection=lambda self: self.env["psa.agent"]._fields["state"].selection,
+        selection=[
+            ("draft", "Draft"),
+            ("training", "Training"),
+            ("ready", "Ready"),
+            ("active", "Active"),
+            ("suspended", "Suspended"),
+            ("closed", "Closed"),
+        ],
         string="Agent Status",
         readonly=True,
     )
     course_id = fields.Many2one("training.course", string="Course", readonly=True)
     course_sequence = fields.Integer(readonly=True)
-    required_count = fields.Integer(string="Required", readonly=True, aggregator="sum")
-    certified_count = fields.Integer(string="Certified Staff", readonly=True, aggregator="sum")
-    missing_count = fields.Integer(string="Missing", readonly=True, aggregator="sum")
+    # Staff counts are per course: they do not add up across courses or agents.
+    required_count = fields.Integer(string="Required", readonly=True, aggregator=None)
+    certified_count = fields.Integer(string="Certified Staff", readonly=True, aggregator=None)
+    missing_count = fields.Integer(string="Missing", readonly=True, aggregator=None)
+    covered_agent = fields.Integer(string="Agents Covering the Course", readonly=True)
+    uncovered_agent = fields.Integer(string="Agents Lacking the Course", readonly=True)
     course_ok = fields.Boolean(string="Course Covered", readonly=True)
-    checklist_done = fields.Integer(string="Checklist Ticked", readonly=True, aggregator="max")
-    checklist_total = fields.Integer(string="Checklist Items", readonly=True, aggregator="max")
+    checklist_done = fields.Integer(string="Checklist Ticked", readonly=True, aggregator=None)
+    checklist_total = fields.Integer(string="Checklist Items", readonly=True, aggregator=None)
     checklist_ok = fields.Boolean(string="Checklist Complete", readonly=True)
     readiness = fields.Selection(
         [("ready", "Ready"), ("not_ready", "Not Ready")], string="Readiness", readonly=True
@@ -126,6 +139,8 @@ SELECT agent_id::bigint * 100000 + COALESCE(course_id, 0) AS id,
        GREATEST(required_count - certified_count, 0) AS missing_count,
        course_ok, checklist_done, checklist_total, checklist_ok,
        CASE WHEN agent_ready THEN 'ready' ELSE 'not_ready' END AS readiness,
+       CASE WHEN course_ok THEN 1 ELSE 0 END AS covered_agent,
+       CASE WHEN course_ok THEN 0 ELSE 1 END AS uncovered_agent,
        CASE WHEN rank = 1 THEN 1 ELSE 0 END AS agent_line,
        CASE WHEN rank = 1 AND agent_ready THEN 1 ELSE 0 END AS ready_agent
   FROM judged

@@ -8,3 +8,4 @@ from . import test_training_http
 from . import test_training_readiness
 from . import test_training_tour
 from . import test_training_integrity
+from . import test_training_demo

@@ -65,6 +65,19 @@ class TestTrainingAccess(TrainingCommon):
         with self.assertRaises(AccessError):
             self.cert_a1.with_user(self.trainer).write({"revoke_reason": "x"})
 
+    def test_trainer_reads_the_readiness_report_and_its_menu(self):
+        """Trainers track certification: they see the report, its menu, and the reasons."""
+        Report = self.env["training.readiness.report"].with_user(self.trainer)
+        lines = Report.search([("agent_id", "=", self.agent_a.id)])
+        self.assertTrue(lines)
+        self.assertTrue(all(line.reason for line in lines))
+        with self.assertRaises(AccessError):
+            lines[:1].write({"readiness": "ready"})
+        menu = self.env.ref("agent_training.training_readiness_report_menu")
+        visible = self.env["ir.ui.menu"].with_user(self.trainer)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
+        self.assertIn(menu.parent_id.id, visible)
+
     # Training managers ---------------------------------------------------------
 
     def test_manager_sees_and_manages_everything(self):

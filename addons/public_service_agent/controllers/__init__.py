@@ -1,3 +1,4 @@
 from . import main
 from . import portal
 from . import contact_centre
+from . import portal_home

@@ -27,3 +27,5 @@ from . import psa_quality_signal
 from . import psa_agent_quality
 from . import res_users_quality
 from . import psa_center_dashboard
+from . import psa_dossier_demo
+from . import ir_http

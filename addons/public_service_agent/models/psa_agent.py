@@ -70,6 +70,7 @@ class PsaAgent(models.Model):
         index=True,
         tracking=True,
         copy=False,
+        group_expand=True,
     )
     state_reason = fields.Text(
         string="Reason", tracking=True, copy=False, help="Why the agent was suspended or closed."

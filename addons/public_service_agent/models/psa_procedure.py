@@ -13,7 +13,19 @@ class PsaProcedure(models.Model):
     code = fields.Char(string="National Code", required=True, index=True, tracking=True)
     name = fields.Char(required=True, index="trigram", tracking=True)
     sector = fields.Char(index=True, help="Lĩnh vực, e.g. Tư pháp, Hộ tịch, Cư trú.")
-    agency_name = fields.Char(string="Handling Agency", required=True)
+    agency_name = fields.Char(
+        string="Handling Agency",
+        required=True,
+        help="Write “phường/xã” for ward-level agencies: printed forms name the citizen's ward.",
+    )
+    agency_parent = fields.Char(
+        string="Governing Body",
+        help="First line of the agency's letterhead, e.g. UBND thành phố Hà Nội.",
+    )
+    agency_address = fields.Char(
+        string="Agency Address",
+        help="Where dossiers are sent. Empty for ward-level agencies: the citizen's ward is used.",
+    )
     agency_code = fields.Char(
         required=True,
         default=lambda self: self._default_agency_code(),

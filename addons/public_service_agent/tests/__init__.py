@@ -17,3 +17,6 @@ from . import test_psa_quality_signal
 from . import test_psa_contact_centre_http
 from . import test_psa_contact_centre_access
 from . import test_psa_center_dashboard
+from . import test_psa_demo
+from . import test_psa_base_url
+from . import test_psa_i18n
