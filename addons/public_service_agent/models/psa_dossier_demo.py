@@ -63,6 +63,10 @@ class PsaDossier(models.Model):
         dossier.message_ids.filtered(lambda m: not m.tracking_value_ids).sudo().write(
             {"author_id": filer.partner_id.id, "date": filed}
         )
+        # Moves other modules' demo data tracked at install time are replaced by the replay.
+        dossier.message_ids.filtered(
+            lambda m: "stage_id" in m.tracking_value_ids.field_id.mapped("name")
+        ).sudo().unlink()
         vals = {}
         stages = {s.status_code: s for s in self.env["psa.dossier.stage"].search([])}
         previous = stages[1]
