@@ -266,9 +266,11 @@ class PsaDossier(models.Model):
             if officer:
                 dossier.citizen_name = citizen.name
             elif dossier._psa_staff_may_read(user):
-                dossier.citizen_name = dossier.filed_name or mask_name(citizen.name)
+                # What was typed at the counter; a dossier the Center filed for the agent
+                # (no typed values) shows the record of the citizen it serves.
+                dossier.citizen_name = dossier.filed_name or citizen.name
                 dossier.citizen_cccd = cccd
-                dossier.citizen_phone = dossier.filed_phone or mask_digits(citizen.phone)
+                dossier.citizen_phone = phone
                 continue
             else:
                 dossier.citizen_name = mask_name(citizen.name)
@@ -278,8 +280,16 @@ class PsaDossier(models.Model):
     def _search_citizen_name(self, operator, value):
         if self.env.user._psa_reads_citizens():
             return [("citizen_id.name", operator, value)]
-        # Others search only what was typed at their own counter.
-        return [("filed_name", operator, value)]
+        # Others search what was typed at the counter, or the name shown on dossiers the
+        # Center filed for the agent; record rules still decide which dossiers exist.
+        citizens = self.env["res.partner"].sudo()._search([("name", operator, value)])
+        return [
+            "|",
+            ("filed_name", operator, value),
+            "&",
+            ("filed_name", "=", False),
+            ("citizen_id", "in", citizens),
+        ]
 
     def _psa_check_officer(self):
         if not (self.env.su or self.env.user.has_group("public_service_agent.group_psa_officer")):
