@@ -7,7 +7,7 @@
     "website": "https://github.com/hanoi-psa/public-service-agents",
     "author": "Hanoi PSA Team",
     "license": "LGPL-3",
-    "depends": ["public_service_agent", "queue_job"],
+    "depends": ["public_service_agent", "queue_job", "portal"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/postal_security.xml",
@@ -24,8 +24,12 @@
         "views/postal_handover_views.xml",
         "views/postal_delivery_views.xml",
         "views/postal_menus.xml",
+        "views/postal_portal_templates.xml",
     ],
     "demo": ["demo/postal_carrier_demo.xml"],
+    "assets": {
+        "web.assets_frontend": ["postal_delivery/static/src/js/postal_signature.js"],
+    },
     "application": True,
     "installable": True,
 }

@@ -101,6 +101,7 @@ class PostalDelivery(models.Model):
         "postal.carrier", required=True, index=True, tracking=True, ondelete="restrict"
     )
     carrier_type = fields.Selection(related="carrier_id.carrier_type")
+    carrier_name = fields.Char(related="carrier_id.name", string="Carrier Name")
     operator_id = fields.Many2one(
         related="carrier_id.operator_id", store=True, index=True, precompute=True
     )

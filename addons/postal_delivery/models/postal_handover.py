@@ -45,6 +45,7 @@ class PostalHandover(models.Model):
     )
     agent_id = fields.Many2one("psa.agent", index=True, ondelete="restrict")
     carrier_id = fields.Many2one("postal.carrier", required=True, ondelete="restrict")
+    carrier_name = fields.Char(related="carrier_id.name", string="Carrier Name")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -143,6 +144,9 @@ class PostalHandover(models.Model):
         if self.kind == "post_to_center":
             sent = deliveries.filtered(lambda d: d.service_type in ("send_dossier", "both"))
             sent.dossier_id._postal_receive_at(moment)
+
+    def _get_report_base_filename(self):
+        return self.name
 
     def action_sign(self):
         self.write({"state": "signed"})

@@ -5,3 +5,4 @@ from . import test_postal_webhook
 from . import test_postal_webhook_property
 from . import test_postal_carrier_api
 from . import test_postal_handover
+from . import test_postal_portal
