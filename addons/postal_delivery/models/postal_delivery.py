@@ -648,6 +648,45 @@ class PostalDelivery(models.Model):
     def _get_report_base_filename(self):
         return self.name
 
+    @api.model
+    def _demo_populate(self):
+        """Demo: return deliveries for the demo's processed dossiers, at telling stages."""
+        dossiers = self.env["psa.dossier"].search(
+            [("status_code", "in", (9, 10)), ("return_method", "=", "post")], order="id"
+        )
+        deliveries = dossiers.filtered(
+            lambda d: d.status_code == 9
+        )._postal_create_return_deliveries()
+        returned = dossiers.filtered(lambda d: d.status_code == 10)
+        if not deliveries:
+            return
+        carrier_event = self.with_context(postal_carrier_event=True)
+        # One delivery on its way, one that failed twice and came back, the others waiting.
+        travelling = carrier_event.browse(deliveries[:1].ids)
+        travelling.write({"tracking_ref": f"DEMO{travelling.id:05d}"})
+        travelling._state_walk("in_transit")
+        if len(deliveries) > 1:
+            failed = carrier_event.browse(deliveries[1:2].ids)
+            failed._state_walk("out_for_delivery")
+            failed.action_fail_attempt("Không có người nhận")
+            failed.write({"state": "out_for_delivery"})
+            failed.action_fail_attempt("Không liên lạc được người nhận")
+            failed._state_walk("returned")
+        if len(deliveries) > 2:
+            handed = deliveries[2:3]
+            handed._state_walk("requested")
+            handover = self.env["postal.handover"].create(
+                {
+                    "kind": "center_to_post",
+                    "carrier_id": handed.carrier_id.id,
+                    "delivery_ids": [(6, 0, handed.ids)],
+                    "sender_signer": "Nguyễn Thị Hạnh",
+                    "receiver_signer": "Phạm Văn Long",
+                }
+            )
+            handover.action_sign()
+        return returned
+
     def unlink(self):
         if any(d.state != "draft" for d in self):
             raise UserError(self.env._("Only draft deliveries can be deleted; cancel the others."))

@@ -6,3 +6,4 @@ from . import test_postal_webhook_property
 from . import test_postal_carrier_api
 from . import test_postal_handover
 from . import test_postal_portal
+from . import test_postal_access
