@@ -248,6 +248,13 @@ class SubsidyStatement(models.Model):
         statements._collect()
         return statements
 
+    @api.model
+    def _cron_generate_previous_month(self):
+        """Monthly: draft statements of last month for every operator and company."""
+        month = fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
+        for company in self.env["res.company"].search([]):
+            self.with_company(company)._generate(month, company=company)
+
     def _collect(self):
         """Attach the month's confirmed claims: one UPDATE per statement, whatever their number."""
         Claim = self.env["subsidy.claim"]

@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
@@ -220,3 +222,16 @@ class TestSubsidyBilling(SubsidyCommon):
         with self.assertRaises(ValidationError):
             again.action_reverse()
         self.assertEqual(again.state, "paid")
+
+    def test_monthly_cron_drafts_last_months_statements(self):
+        with freeze_time("2026-02-01 02:00:00"):
+            self.env["subsidy.statement"]._cron_generate_previous_month()
+        statements = self.env["subsidy.statement"].search(
+            [("operator_id", "in", (self.operator_a | self.operator_b).ids)]
+        )
+        self.assertEqual(set(statements.mapped("state")), {"draft"})
+        self.assertEqual(set(statements.mapped("date_from")), {fields.Date.to_date("2026-01-01")})
+        self.assertEqual(statements.operator_id, self.operator_a | self.operator_b)
+        self.assertEqual(
+            statements.filtered(lambda s: s.operator_id == self.operator_a).amount_total, 100000
+        )
