@@ -210,6 +210,7 @@ class SubsidyStatement(models.Model):
             raise UserError(self.env._("A confirmed statement is never deleted, only reversed."))
 
     def unlink(self):
+        self._unlink_only_drafts()  # before the claims are released, not after
         self._release_claims()
         return super().unlink()
 
@@ -221,11 +222,12 @@ class SubsidyStatement(models.Model):
         start = fields.Date.to_date(month).replace(day=1)
         end = start + relativedelta(months=1)
         Claim = self.env["subsidy.claim"]
+        # Claims confirmed late (after a supplementary allocation, or an adjustment) for a month
+        # whose statement is already confirmed go into the next statement of the operator.
         domain = [
             ("state", "=", "confirmed"),
             ("statement_id", "=", False),
             ("company_id", "=", company.id),
-            ("date", ">=", start),
             ("date", "<", end),
         ]
         if operators is not None:
@@ -269,14 +271,13 @@ class SubsidyStatement(models.Model):
                    SET statement_id = %s, state = 'in_statement', write_uid = %s,
                        write_date = now() AT TIME ZONE 'UTC'
                  WHERE state = 'confirmed' AND statement_id IS NULL
-                   AND company_id = %s AND operator_id = %s AND date >= %s AND date <= %s
+                   AND company_id = %s AND operator_id = %s AND date <= %s
                 """,
                 [
                     statement.id,
                     self.env.uid,
                     statement.company_id.id,
                     statement.operator_id.id,
-                    statement.date_from,
                     statement.date_to,
                 ],
             )
@@ -364,6 +365,13 @@ class SubsidyStatement(models.Model):
                         "%(count)s line(s) of %(statement)s are disputed by the operator: "
                         "resolve them before billing.",
                         count=statement.disputed_count,
+                        statement=statement.name,
+                    )
+                )
+            if statement.currency_id.compare_amounts(statement.amount_total, 0) <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The total of %(statement)s is not positive: there is nothing to bill.",
                         statement=statement.name,
                     )
                 )

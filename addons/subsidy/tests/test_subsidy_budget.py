@@ -73,3 +73,16 @@ class TestSubsidyBudget(SubsidyCommon):
         with self.assertRaises(ValidationError):
             self.budget.with_user(self.finance).supplementary_allocation = -10
         self.assertEqual(self.budget.allocation_total, 100000)
+
+    def test_claims_confirmed_late_go_into_the_next_statement(self):
+        ok = self._deliver("2026-02-02 03:00:00", postage=90000)
+        late = self._deliver("2026-02-03 03:00:00", postage=20000)
+        Statement = self.env["subsidy.statement"].with_user(self.finance)
+        february = Statement._generate("2026-02-01", self.operator_a)
+        february.action_confirm()
+        self.assertEqual(february.claim_ids, self._claims(ok))
+        self.budget.with_user(self.finance).supplementary_allocation = 50000
+        self.assertEqual(self._claims(late).state, "confirmed")
+        march = Statement._generate("2026-03-01", self.operator_a)
+        self.assertEqual(march.claim_ids, self._claims(late))
+        self.assertEqual(february.claim_ids, self._claims(ok))
