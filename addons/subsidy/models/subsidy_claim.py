@@ -194,6 +194,7 @@ class SubsidyClaim(models.Model):
         Partner = self.env["res.partner"].sudo()
         Dossier = self.env["psa.dossier"].sudo()
         Policy = self.env["subsidy.policy"].sudo()
+        pending = defaultdict(float)  # what this batch already gives, per policy/citizen/year
         for vals in vals_list:
             if vals.get("dossier_id") and not vals.get("citizen_id"):
                 vals["citizen_id"] = Dossier.browse(vals["dossier_id"]).citizen_id.id
@@ -207,11 +208,13 @@ class SubsidyClaim(models.Model):
             if vals.get("ward_id") and not vals.get("ward_name"):
                 vals["ward_name"] = self.env["psa.admin.unit"].sudo().browse(vals["ward_id"]).name
             if vals.get("source_type", "manual") in ("manual", "import") and vals.get("policy_id"):
-                vals["amount"] = self._capped_manual_amount(Policy.browse(vals["policy_id"]), vals)
+                vals["amount"] = self._capped_manual_amount(
+                    Policy.browse(vals["policy_id"]), vals, pending
+                )
         return super().create(vals_list)
 
     @api.model
-    def _capped_manual_amount(self, policy, vals):
+    def _capped_manual_amount(self, policy, vals, pending):
         """An entry pays 100 % up to the policy's yearly cap per person, never beyond it."""
         amount = vals.get("amount") or 0.0
         if amount <= 0:
@@ -224,7 +227,8 @@ class SubsidyClaim(models.Model):
             )
         date = fields.Date.to_date(vals.get("date") or fields.Date.context_today(self))
         used = self._used_by_citizen(policy, [vals["citizen_id"]], date.year)
-        remaining = policy.yearly_cap_per_person - used.get(vals["citizen_id"], 0.0)
+        key = (policy.id, vals["citizen_id"], date.year)
+        remaining = policy.yearly_cap_per_person - used.get(vals["citizen_id"], 0.0) - pending[key]
         if remaining <= 0:
             raise ValidationError(
                 self.env._(
@@ -233,7 +237,9 @@ class SubsidyClaim(models.Model):
                     policy=policy.name,
                 )
             )
-        return min(amount, remaining)
+        amount = min(amount, remaining)
+        pending[key] += amount
+        return amount
 
     @api.model
     def _used_by_citizen(self, policy, citizen_ids, year):
