@@ -23,6 +23,7 @@
         "views/postal_webhook_event_views.xml",
         "views/postal_handover_views.xml",
         "views/postal_delivery_views.xml",
+        "views/psa_dossier_views.xml",
         "views/postal_menus.xml",
         "views/postal_portal_templates.xml",
     ],

@@ -246,7 +246,9 @@ class PostalDelivery(models.Model):
 
     @api.model
     def _default_currency(self):
-        return self.env.ref("base.VND", raise_if_not_found=False) or self.env.company.currency_id
+        # _xmlid_to_res_id is cached; env.ref() would check existence once per record.
+        vnd = self.env["ir.model.data"]._xmlid_to_res_id("base.VND", raise_if_not_found=False)
+        return vnd or self.env.company.currency_id.id
 
     label_code = fields.Char(
         compute="_compute_label_code", help="Tracking number, or our number before there is one."
