@@ -573,6 +573,6 @@ class SubsidyClaim(models.Model):
                 statement.activity_schedule(
                     "mail.mail_activity_data_todo",
                     summary=self.env._("Resolve the operator's dispute"),
-                    user_id=statement.create_uid.id or self.env.ref("base.user_admin").id,
+                    user_id=statement._finance_owner().id,
                 )
         return True

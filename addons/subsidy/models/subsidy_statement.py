@@ -537,6 +537,18 @@ class SubsidyStatement(models.Model):
         )
         return refund
 
+    def _finance_owner(self):
+        """Who answers for the statement: its author if in finance, else a finance user."""
+        self.ensure_one()
+        finance = (
+            self.env.ref("subsidy.group_subsidy_finance")
+            .sudo()
+            .users.filtered(lambda u: u.active and not u.share)
+        )
+        if self.create_uid in finance:
+            return self.create_uid
+        return finance.sorted("id")[:1] or self.env.ref("base.user_admin")
+
     # ------------------------------------------------------------------ helpers for reports
     def _lines_by_policy_category(self):
         """[(policy, category, claims)] for the PDF, in a stable order."""
