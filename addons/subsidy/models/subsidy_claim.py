@@ -28,6 +28,22 @@ LOCKED_FIELDS = {
     "source_type",
 }
 OPEN_STATES = ("draft", "over_budget", "confirmed")
+SYSTEM_FIELDS = (
+    "statement_id",
+    "bill_id",
+    "refund_id",
+    "payment_ref",
+    "adjusted_claim_id",
+    "operator_status",
+    "operator_comment",
+    "resolution_note",
+    "reject_reason",
+    "citizen_masked",
+    "ward_name",
+    "dossier_code",
+    "delivery_ref",
+    "postage",
+)
 
 
 class SubsidyClaim(models.Model):
@@ -196,6 +212,16 @@ class SubsidyClaim(models.Model):
         Policy = self.env["subsidy.policy"].sudo()
         pending = defaultdict(float)  # what this batch already gives, per policy/citizen/year
         for vals in vals_list:
+            if not self.env.su:
+                # Users enter claims; settlement, answers and system sources are the server's.
+                if vals.get("source_type") in ("delivery", "adjustment"):
+                    raise ValidationError(
+                        self.env._(
+                            "Claims for deliveries and adjustments are created by the system."
+                        )
+                    )
+                for name in SYSTEM_FIELDS:
+                    vals.pop(name, None)
             if vals.get("dossier_id") and not vals.get("citizen_id"):
                 vals["citizen_id"] = Dossier.browse(vals["dossier_id"]).citizen_id.id
             if vals.get("dossier_id"):

@@ -201,6 +201,39 @@ class TestSubsidyClaim(SubsidyCommon):
         self.assertEqual(claims.mapped("amount"), [60000, 40000])
         self.assertEqual(set(claims.mapped("state")), {"draft"})
         self.assertEqual(set(claims.mapped("source_type")), {"import"})
+        # What only the server sets is ignored or refused in an entry.
+        statement = self.env["subsidy.statement"]._generate("2026-02-01", self.operator_a)
+        sneaky = (
+            self.env["subsidy.claim"]
+            .with_user(self.officer)
+            .create(
+                {
+                    "name": "CTS-C",
+                    "source_type": "manual",
+                    "policy_id": signature.id,
+                    "citizen_id": self.citizen.id,
+                    "operator_id": self.operator_a.id,
+                    "date": "2027-05-01",
+                    "amount": 100,
+                    "statement_id": statement.id,
+                    "citizen_masked": "Someone Else",
+                    "operator_status": "confirmed",
+                }
+            )
+        )
+        self.assertFalse(sneaky.statement_id)
+        self.assertEqual(sneaky.citizen_masked, "Nguyễn V. A.")
+        self.assertEqual(sneaky.operator_status, "pending")
+        with self.assertRaisesRegex(ValidationError, "created by the system"):
+            self.env["subsidy.claim"].with_user(self.finance).create(
+                {
+                    "name": "X",
+                    "source_type": "delivery",
+                    "policy_id": self.nq77.id,
+                    "operator_id": self.operator_a.id,
+                    "amount": 10,
+                }
+            )
         # Finance confirms them; the officer cannot.
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_model"):
             claims.with_user(self.officer).action_confirm()
