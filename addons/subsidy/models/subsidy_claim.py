@@ -288,6 +288,9 @@ class SubsidyClaim(models.Model):
         return dict(self.env.cr.fetchall())
 
     def write(self, vals):
+        if "statement_id" in vals and not self.env.context.get("subsidy_internal"):
+            # Claims enter a statement only by collection, which checks their state.
+            raise ValidationError(self.env._("Claims join a statement only by collecting them."))
         locked = LOCKED_FIELDS.intersection(vals)
         if locked and not self.env.context.get("subsidy_internal"):
             if self.filtered(lambda c: c.state not in ("draft", "over_budget")):

@@ -148,6 +148,10 @@ class SubsidyStatement(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if vals.get("claim_ids"):
+                raise ValidationError(
+                    self.env._("Claims join a statement only by collecting them.")
+                )
             if vals.get("date_from"):
                 vals["date_from"] = fields.Date.to_date(vals["date_from"]).replace(day=1)
             self._check_unique_month(vals)
@@ -187,6 +191,8 @@ class SubsidyStatement(models.Model):
             )
 
     def write(self, vals):
+        if vals.get("claim_ids") and not self.env.context.get("subsidy_internal"):
+            raise ValidationError(self.env._("Claims join a statement only by collecting them."))
         if "date_from" in vals and vals["date_from"]:
             vals["date_from"] = fields.Date.to_date(vals["date_from"]).replace(day=1)
         extra = set(vals) - WRITABLE_AFTER_CONFIRM

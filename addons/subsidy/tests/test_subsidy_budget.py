@@ -49,8 +49,13 @@ class TestSubsidyBudget(SubsidyCommon):
         self.assertEqual(self._claims(over | later).mapped("state"), ["over_budget"] * 2)
         self.assertEqual(self.budget.committed, 90000)
         self.assertEqual(self.budget.over_budget_amount, 35000)
-        # Waiting claims never reach a statement or a bill.
+        # Waiting claims never reach a statement or a bill, even pushed in by hand.
         statement = self.env["subsidy.statement"]._generate("2026-02-01", self.operator_a)
+        self.assertEqual(statement.claim_ids, self._claims(ok))
+        with self.assertRaisesRegex(ValidationError, "only by collecting"):
+            statement.with_user(self.finance).write({"claim_ids": [(4, self._claims(over).id)]})
+        with self.assertRaisesRegex(ValidationError, "only by collecting"):
+            self._claims(over).with_user(self.finance).write({"statement_id": statement.id})
         self.assertEqual(statement.claim_ids, self._claims(ok))
         # A supplementary allocation confirms them, oldest first, within the new total.
         self.budget.with_user(self.finance).supplementary_allocation = 20000
