@@ -288,6 +288,7 @@ class SubsidyClaim(models.Model):
         return dict(self.env.cr.fetchall())
 
     def write(self, vals):
+        self.check_access("write")  # access first, then the rules below
         if "statement_id" in vals and not self.env.context.get("subsidy_internal"):
             # Claims enter a statement only by collection, which checks their state.
             raise ValidationError(self.env._("Claims join a statement only by collecting them."))
@@ -304,6 +305,18 @@ class SubsidyClaim(models.Model):
                 if claim.source_type != "adjustment" and vals["amount"] <= 0:
                     raise ValidationError(self.env._("The amount of a claim must be positive."))
         return super().write(vals)
+
+    def _state_check(self, old_state, new_state, vals):
+        # The budget, the statements and the credit notes follow the claims' moves: users move
+        # claims with the buttons (Confirm, Reject) and the statements, never by writing.
+        if not (self.env.su or self.env.context.get("subsidy_internal")):
+            raise ValidationError(
+                self.env._(
+                    "A claim changes state only through its buttons (Confirm, Reject) and its "
+                    "statement."
+                )
+            )
+        return super()._state_check(old_state, new_state, vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -505,8 +518,11 @@ class SubsidyClaim(models.Model):
                 else:
                     waiting = True
                     to_wait |= claim
-        to_confirm.write({"state": "confirmed"})
-        to_wait.filtered(lambda c: c.state == "draft").write({"state": "over_budget"})
+        internal = {"subsidy_internal": True}
+        to_confirm.with_context(**internal).write({"state": "confirmed"})
+        to_wait.filtered(lambda c: c.state == "draft").with_context(**internal).write(
+            {"state": "over_budget"}
+        )
         if budgets:
             budgets._check_thresholds()
         return to_confirm
@@ -537,7 +553,9 @@ class SubsidyClaim(models.Model):
         in_draft_statement = self.filtered(
             lambda c: c.state == "in_statement" and c.statement_id.state == "draft"
         )
-        self.write({"state": "rejected", "reject_reason": reason})
+        self.with_context(subsidy_internal=True).write(
+            {"state": "rejected", "reject_reason": reason}
+        )
         if in_draft_statement:
             in_draft_statement.with_context(subsidy_internal=True).write({"statement_id": False})
         for statement, claims in billed.grouped("statement_id").items():

@@ -210,6 +210,15 @@ class SubsidyStatement(models.Model):
             raise ValidationError(self.env._("Amounts cannot be negative."))
         return super().write(vals)
 
+    def _state_check(self, old_state, new_state, vals):
+        # Confirming, billing and paying have side effects on claims and journal entries:
+        # a statement moves only through its buttons and the bill's payment.
+        if not (self.env.su or self.env.context.get("subsidy_internal")):
+            raise ValidationError(
+                self.env._("A statement changes state only through its buttons and its bill.")
+            )
+        return super()._state_check(old_state, new_state, vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
         if self.filtered(lambda s: s.state not in ("draft", "cancelled")):
@@ -323,14 +332,14 @@ class SubsidyStatement(models.Model):
         for statement in self:
             if not statement.claim_count:
                 raise UserError(self.env._("A statement without claims cannot be confirmed."))
-        self.write({"state": "confirmed"})
+        self.with_context(subsidy_internal=True).write({"state": "confirmed"})
         for statement in self:
             statement._portal_ensure_token()
         return True
 
     def action_cancel(self):
         self._release_claims()
-        self.write({"state": "cancelled"})
+        self.with_context(subsidy_internal=True).write({"state": "cancelled"})
         return True
 
     def action_reverse(self):
@@ -358,7 +367,7 @@ class SubsidyStatement(models.Model):
                 )
                 reversal.subsidy_statement_id = statement
             statement._release_claims(("in_statement", "billed"))
-        self.write({"state": "reversed"})
+        self.with_context(subsidy_internal=True).write({"state": "reversed"})
         return True
 
     def _check_billable(self):
@@ -467,7 +476,9 @@ class SubsidyStatement(models.Model):
                 """,
                 [bill.id, self.env.uid, statement.id],
             )
-            statement.write({"bill_id": bill.id, "state": "billed"})
+            statement.with_context(subsidy_internal=True).write(
+                {"bill_id": bill.id, "state": "billed"}
+            )
         self._invalidate_claims()
         return True
 
@@ -502,7 +513,9 @@ class SubsidyStatement(models.Model):
                 """,
                 [ref, self.env.uid, statement.id],
             )
-            statement.write({"state": "paid", "payment_ref": ref})
+            statement.with_context(subsidy_internal=True).write(
+                {"state": "paid", "payment_ref": ref}
+            )
         self._invalidate_claims()
 
     def _refund_claims(self, claims):

@@ -80,6 +80,8 @@ class TestSubsidyBilling(SubsidyCommon):
             statement.claim_ids[0].write({"amount": 1})
         with self.assertRaises(UserError):
             statement.unlink()
+        with self.assertRaisesRegex(ValidationError, "only through its buttons"):
+            statement.write({"state": "billed"})
         self.assertEqual((statement.operator_id, statement.amount_total), (self.operator_a, 100000))
         statement.action_reverse()
         self.assertEqual(statement.state, "reversed")

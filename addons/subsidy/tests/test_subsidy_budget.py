@@ -56,6 +56,9 @@ class TestSubsidyBudget(SubsidyCommon):
             statement.with_user(self.finance).write({"claim_ids": [(4, self._claims(over).id)]})
         with self.assertRaisesRegex(ValidationError, "only by collecting"):
             self._claims(over).with_user(self.finance).write({"statement_id": statement.id})
+        with self.assertRaisesRegex(ValidationError, "only through its buttons"):
+            self._claims(over).with_user(self.finance).write({"state": "confirmed"})
+        self.assertEqual(self._claims(over).state, "over_budget")
         self.assertEqual(statement.claim_ids, self._claims(ok))
         # A supplementary allocation confirms them, oldest first, within the new total.
         self.budget.with_user(self.finance).supplementary_allocation = 20000
