@@ -125,6 +125,8 @@ class TestSubsidyBilling(SubsidyCommon):
     def test_bill_pay_reconcile_and_credit_note_end_to_end(self):
         statement = self._statement()
         bill = self._bill(statement)
+        with self.assertRaisesRegex(UserError, "reverse the statement"):
+            bill.with_user(self.finance).button_draft()
         self.assertEqual(bill.state, "posted")
         self.assertEqual(
             (bill.move_type, bill.partner_id, bill.ref),
