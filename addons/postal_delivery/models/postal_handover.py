@@ -7,6 +7,12 @@ KIND_TARGET = {
     "post_to_center": "delivered",
     "center_to_post": "picked_up",
 }
+# Which deliveries each kind of record may hand over.
+KIND_SERVICES = {
+    "agent_to_post": ("send_dossier", "both"),
+    "post_to_center": ("send_dossier", "both"),
+    "center_to_post": ("return_result", "both"),
+}
 
 
 class PostalHandover(models.Model):
@@ -104,6 +110,17 @@ class PostalHandover(models.Model):
                     )
                 if not handover.delivery_ids:
                     raise ValidationError(self.env._("The handover record lists no delivery."))
+                services = KIND_SERVICES[handover.kind]
+                wrong = handover.delivery_ids.filtered(
+                    lambda d, s=services: d.service_type not in s
+                )
+                if wrong:
+                    raise ValidationError(
+                        self.env._(
+                            "Delivery %(name)s does not travel in this direction.",
+                            name=wrong[0].name,
+                        )
+                    )
                 target = KIND_TARGET[handover.kind]
                 stuck = handover.delivery_ids.filtered(
                     lambda d, t=target: d.state != t and d._state_path(d.state, t) is None

@@ -126,3 +126,19 @@ class TestPostalDelivery(PostalCommon):
         delivery.action_request()
         with self.assertRaises(UserError):
             delivery.unlink()
+
+    def test_overdue_cron_flags_late_open_deliveries(self):
+        delivery = self._new_delivery(ward_id=self.ward.id, sender_ward_id=self.ward.id)
+        delivery.action_request()
+        with freeze_time(datetime(2026, 3, 6, 2, 0)):
+            delivery.action_pick_up()
+            self.assertFalse(delivery.is_overdue)
+        # Stored while on time; the clock moves on without any write.
+        with freeze_time(datetime(2026, 3, 6, 3, 0)):
+            delivery.invalidate_recordset(["is_overdue"])
+            self.env.add_to_compute(delivery._fields["is_overdue"], delivery)
+            delivery.flush_recordset()
+        self.assertFalse(delivery.is_overdue)
+        self.assertEqual(self.env["postal.delivery"]._cron_refresh_overdue(), 1)
+        self.assertTrue(delivery.is_overdue)
+        self.assertEqual(self.env["postal.delivery"]._cron_refresh_overdue(), 0)
