@@ -665,7 +665,10 @@ class PostalDelivery(models.Model):
         carrier_event = self.with_context(postal_carrier_event=True)
         # One delivery on its way, one that failed twice and came back, the others waiting.
         travelling = carrier_event.browse(deliveries[:1].ids)
-        travelling.write({"tracking_ref": f"DEMO{travelling.id:05d}"})
+        viettel = self.env.ref("postal_delivery.carrier_viettelpost", raise_if_not_found=False)
+        travelling.write(
+            {"tracking_ref": "VTPDEMO1", "carrier_id": (viettel or travelling.carrier_id).id}
+        )
         travelling._state_walk("in_transit")
         if len(deliveries) > 1:
             failed = carrier_event.browse(deliveries[1:2].ids)
