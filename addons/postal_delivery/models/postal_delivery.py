@@ -484,6 +484,7 @@ class PostalDelivery(models.Model):
     def action_request(self):
         self.write({"state": "requested"})
         self._carrier_send()
+        return True
 
     # ------------------------------------------------------------------ carrier calls
     def _carrier_send(self):
@@ -571,24 +572,31 @@ class PostalDelivery(models.Model):
 
     def action_pick_up(self):
         self.write({"state": "picked_up"})
+        return True
 
     def action_in_transit(self):
         self.write({"state": "in_transit"})
+        return True
 
     def action_out_for_delivery(self):
         self.write({"state": "out_for_delivery"})
+        return True
 
     def action_deliver(self):
         self.write({"state": "delivered"})
+        return True
 
     def action_fail_attempt(self, note=None):
         self.with_context(postal_event_note=note).write({"state": "failed_attempt"})
+        return True
 
     def action_return(self):
         self.write({"state": "returning"})
+        return True
 
     def action_returned(self):
         self.write({"state": "returned"})
+        return True
 
     def action_cancel(self, reason):
         sent = self.filtered(lambda d: d.tracking_ref and d.carrier_id.carrier_type != "manual")
@@ -598,9 +606,11 @@ class PostalDelivery(models.Model):
                 channel=delivery.carrier_id._job_channel(),
                 identity_key=f"postal_cancel_{delivery.id}",
             )._job_cancel_shipment()
+        return True
 
     def action_mark_lost(self, reason):
         self.write({"state": "lost", "state_reason": reason})
+        return True
 
     # ------------------------------------------------------------------ carrier events
     def _postal_event_moves(self, target, event_date):

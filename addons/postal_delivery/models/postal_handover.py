@@ -167,9 +167,11 @@ class PostalHandover(models.Model):
 
     def action_sign(self):
         self.write({"state": "signed"})
+        return True
 
     def action_cancel(self):
         self.write({"state": "cancelled"})
+        return True
 
     # ------------------------------------------------------------------ portal
     @api.model
