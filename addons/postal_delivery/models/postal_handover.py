@@ -92,6 +92,10 @@ class PostalHandover(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if not self.env.su and (
+            {"date_signed", "name"} & set(vals) or self.env.context.get("psa_state_unchecked")
+        ):
+            raise UserError(self.env._("The signing time and number are set by the workflow."))
         locked = {"delivery_ids", "kind", "agent_id", "carrier_id"} & set(vals)
         if locked and any(h.state != "draft" for h in self):
             raise UserError(self.env._("A signed or cancelled handover record cannot change."))
@@ -139,7 +143,7 @@ class PostalHandover(models.Model):
         if new_state != "signed":
             return
         now = fields.Datetime.now()
-        self.with_context(psa_state_unchecked=True).write({"date_signed": now})
+        self.sudo().with_context(psa_state_unchecked=True).write({"date_signed": now})
         for handover in self:
             handover._move_deliveries(now)
 
