@@ -28,6 +28,20 @@ STATE_RANK = {
 # Personal data of the recipient: officers, dispatchers and agent staff (record rules narrow
 # portal users to their own agent) read them; other internal users do not.
 PERSONAL_GROUPS = "postal_delivery.group_postal_dispatcher,base.group_portal"
+# Set by the workflow only: RPC callers, imports and forms may not write them.
+WORKFLOW_FIELDS = {
+    "name",
+    "date_accepted",
+    "date_requested",
+    "date_delivered",
+    "date_returned",
+    "date_state",
+    "date_carrier_event",
+    "date_next_attempt",
+    "attempt_count",
+    "job_state",
+    "job_error",
+}
 MAX_ATTEMPTS = 2
 JOB_MAX_ATTEMPTS = 5
 JOB_BACKOFF = (60, 300, 900, 3600)
@@ -333,6 +347,19 @@ class PostalDelivery(models.Model):
     # ------------------------------------------------------------------ create / write
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                forbidden = set(vals) & (WORKFLOW_FIELDS - {"name"})
+                if forbidden or vals.get("name", "/") != "/":
+                    raise UserError(
+                        self.env._(
+                            "These fields follow the delivery's workflow and cannot be set "
+                            "directly: %(fields)s",
+                            fields=", ".join(
+                                self._fields[f].string for f in sorted(forbidden or {"name"})
+                            ),
+                        )
+                    )
         missing = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         if missing:
             for vals, name in zip(missing, self._reserve_names(len(missing)), strict=True):
@@ -369,13 +396,27 @@ class PostalDelivery(models.Model):
         return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number in numbers]
 
     def write(self, vals):
-        if (
-            "state" in vals
-            and vals["state"] == "out_for_delivery"
-            and not self.env.context.get("postal_carrier_event")
-        ):
+        if not self.env.su:
+            # Contexts that skip checks are honoured for the server's own writes only.
+            forbidden = set(vals) & WORKFLOW_FIELDS
+            if self.env.context.get("psa_state_unchecked") or forbidden:
+                raise UserError(
+                    self.env._(
+                        "These fields follow the delivery's workflow and cannot be set "
+                        "directly: %(fields)s",
+                        fields=", ".join(
+                            self._fields[f].string for f in sorted(forbidden or {"state"})
+                        ),
+                    )
+                )
+        carrier_event = self.env.su and self.env.context.get("postal_carrier_event")
+        if vals.get("state") == "out_for_delivery" and not carrier_event:
             self._check_next_attempt()
         return super().write(vals)
+
+    def _workflow_write(self, vals):
+        """Timestamps and counters set by the workflow itself (never by RPC callers)."""
+        return self.sudo().with_context(psa_state_unchecked=True).write(vals)
 
     def _check_next_attempt(self):
         now = fields.Datetime.now()
@@ -414,8 +455,7 @@ class PostalDelivery(models.Model):
             vals["date_delivered"] = moment
         elif new_state == "returned":
             vals["date_returned"] = moment
-        unchecked = self.with_context(psa_state_unchecked=True)
-        unchecked.write(vals)
+        self._workflow_write(vals)
         self.env["postal.delivery.event"].sudo().create(
             [
                 {
@@ -448,7 +488,7 @@ class PostalDelivery(models.Model):
                 vals["date_next_attempt"] = self._start_of_local_day(day, calendar)
             else:
                 last |= delivery
-            delivery.with_context(psa_state_unchecked=True).write(vals)
+            delivery._workflow_write(vals)
         if last:
             # Circular 17/2017 Art. 5.2.h: after the second attempt the item goes back.
             last.with_context(
@@ -484,6 +524,7 @@ class PostalDelivery(models.Model):
     def action_request(self):
         self.write({"state": "requested"})
         self._carrier_send()
+        return True
 
     # ------------------------------------------------------------------ carrier calls
     def _carrier_send(self):
@@ -492,9 +533,7 @@ class PostalDelivery(models.Model):
             if delivery.carrier_id.carrier_type == "manual":
                 delivery._job_send_shipping()
                 continue
-            delivery.with_context(psa_state_unchecked=True).write(
-                {"job_state": "pending", "job_error": False}
-            )
+            delivery._workflow_write({"job_state": "pending", "job_error": False})
             delivery.with_delay(
                 channel=delivery.carrier_id._job_channel(),
                 description=self.env._("Send %(name)s to the carrier", name=delivery.name),
@@ -518,7 +557,7 @@ class PostalDelivery(models.Model):
         vals = {"tracking_ref": result["tracking_ref"], "job_state": "done", "job_error": False}
         if result.get("postage") and not self.postage:
             vals["postage"] = result["postage"]
-        self.with_context(psa_state_unchecked=True).write(vals)
+        self._workflow_write(vals)
         return result["tracking_ref"]
 
     def _job_cancel_shipment(self):
@@ -527,7 +566,7 @@ class PostalDelivery(models.Model):
             self.carrier_id.sudo()._connector("cancel_shipment")(self)
         except CarrierError as error:
             return self._job_failed(error)
-        self.write({"job_state": "done", "job_error": False})
+        self._workflow_write({"job_state": "done", "job_error": False})
         return True
 
     def _job_attempt(self):
@@ -547,7 +586,7 @@ class PostalDelivery(models.Model):
         if error.retryable and attempt < allowed:
             # queue_job rolls this transaction back and runs the job again later.
             raise RetryableJobError(str(error), seconds=JOB_BACKOFF[min(attempt, 4) - 1])
-        self.write({"job_state": "failed", "job_error": str(error)})
+        self._workflow_write({"job_state": "failed", "job_error": str(error)})
         self.activity_schedule(
             "mail.mail_activity_data_warning",
             summary=self.env._("Carrier call failed"),
@@ -571,24 +610,31 @@ class PostalDelivery(models.Model):
 
     def action_pick_up(self):
         self.write({"state": "picked_up"})
+        return True
 
     def action_in_transit(self):
         self.write({"state": "in_transit"})
+        return True
 
     def action_out_for_delivery(self):
         self.write({"state": "out_for_delivery"})
+        return True
 
     def action_deliver(self):
         self.write({"state": "delivered"})
+        return True
 
     def action_fail_attempt(self, note=None):
         self.with_context(postal_event_note=note).write({"state": "failed_attempt"})
+        return True
 
     def action_return(self):
         self.write({"state": "returning"})
+        return True
 
     def action_returned(self):
         self.write({"state": "returned"})
+        return True
 
     def action_cancel(self, reason):
         sent = self.filtered(lambda d: d.tracking_ref and d.carrier_id.carrier_type != "manual")
@@ -598,9 +644,11 @@ class PostalDelivery(models.Model):
                 channel=delivery.carrier_id._job_channel(),
                 identity_key=f"postal_cancel_{delivery.id}",
             )._job_cancel_shipment()
+        return True
 
     def action_mark_lost(self, reason):
         self.write({"state": "lost", "state_reason": reason})
+        return True
 
     # ------------------------------------------------------------------ carrier events
     def _postal_event_moves(self, target, event_date):
@@ -631,7 +679,7 @@ class PostalDelivery(models.Model):
             postal_carrier_status=code,
             postal_event_note=note,
         )._state_walk(target, **extra)
-        self.with_context(psa_state_unchecked=True).write({"date_carrier_event": event_date})
+        self._workflow_write({"date_carrier_event": event_date})
 
     @api.model
     def _cron_refresh_overdue(self):
@@ -662,10 +710,13 @@ class PostalDelivery(models.Model):
         returned = dossiers.filtered(lambda d: d.status_code == 10)
         if not deliveries:
             return
-        carrier_event = self.with_context(postal_carrier_event=True)
+        carrier_event = self.sudo().with_context(postal_carrier_event=True)
         # One delivery on its way, one that failed twice and came back, the others waiting.
         travelling = carrier_event.browse(deliveries[:1].ids)
-        travelling.write({"tracking_ref": f"DEMO{travelling.id:05d}"})
+        viettel = self.env.ref("postal_delivery.carrier_viettelpost", raise_if_not_found=False)
+        travelling.write(
+            {"tracking_ref": "VTPDEMO1", "carrier_id": (viettel or travelling.carrier_id).id}
+        )
         travelling._state_walk("in_transit")
         if len(deliveries) > 1:
             failed = carrier_event.browse(deliveries[1:2].ids)

@@ -7,6 +7,12 @@ KIND_TARGET = {
     "post_to_center": "delivered",
     "center_to_post": "picked_up",
 }
+# Which deliveries each kind of record may hand over.
+KIND_SERVICES = {
+    "agent_to_post": ("send_dossier", "both"),
+    "post_to_center": ("send_dossier", "both"),
+    "center_to_post": ("return_result", "both"),
+}
 
 
 class PostalHandover(models.Model):
@@ -86,6 +92,10 @@ class PostalHandover(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if not self.env.su and (
+            {"date_signed", "name"} & set(vals) or self.env.context.get("psa_state_unchecked")
+        ):
+            raise UserError(self.env._("The signing time and number are set by the workflow."))
         locked = {"delivery_ids", "kind", "agent_id", "carrier_id"} & set(vals)
         if locked and any(h.state != "draft" for h in self):
             raise UserError(self.env._("A signed or cancelled handover record cannot change."))
@@ -104,6 +114,17 @@ class PostalHandover(models.Model):
                     )
                 if not handover.delivery_ids:
                     raise ValidationError(self.env._("The handover record lists no delivery."))
+                services = KIND_SERVICES[handover.kind]
+                wrong = handover.delivery_ids.filtered(
+                    lambda d, s=services: d.service_type not in s
+                )
+                if wrong:
+                    raise ValidationError(
+                        self.env._(
+                            "Delivery %(name)s does not travel in this direction.",
+                            name=wrong[0].name,
+                        )
+                    )
                 target = KIND_TARGET[handover.kind]
                 stuck = handover.delivery_ids.filtered(
                     lambda d, t=target: d.state != t and d._state_path(d.state, t) is None
@@ -122,7 +143,7 @@ class PostalHandover(models.Model):
         if new_state != "signed":
             return
         now = fields.Datetime.now()
-        self.with_context(psa_state_unchecked=True).write({"date_signed": now})
+        self.sudo().with_context(psa_state_unchecked=True).write({"date_signed": now})
         for handover in self:
             handover._move_deliveries(now)
 
@@ -150,9 +171,11 @@ class PostalHandover(models.Model):
 
     def action_sign(self):
         self.write({"state": "signed"})
+        return True
 
     def action_cancel(self):
         self.write({"state": "cancelled"})
+        return True
 
     # ------------------------------------------------------------------ portal
     @api.model

@@ -149,3 +149,19 @@ class TestPostalHandover(PostalCommon):
         report = self.env["ir.actions.report"].with_user(self.finance_like)
         with self.assertRaisesRegex(QWebException, "not allowed to access"):
             report._render_qweb_html("postal_delivery.action_report_postal_label", delivery.ids)
+
+    def test_a_record_carries_deliveries_of_its_direction_only(self):
+        delivery = self._done_dossier().postal_delivery_ids  # a return delivery
+        delivery.action_request()
+        handover = self.env["postal.handover"].create(
+            {
+                "kind": "post_to_center",
+                "carrier_id": self.carrier.id,
+                "delivery_ids": [(6, 0, delivery.ids)],
+                "sender_signer": "A",
+                "receiver_signer": "B",
+            }
+        )
+        with self.assertRaises(ValidationError):
+            handover.action_sign()
+        self.assertEqual(delivery.state, "requested")
