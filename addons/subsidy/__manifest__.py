@@ -13,6 +13,7 @@
         "security/subsidy_security.xml",
         "security/ir.model.access.csv",
         "data/subsidy_sequence_data.xml",
+        "data/ir_cron_data.xml",
         "views/subsidy_policy_views.xml",
         "views/subsidy_claim_decision_views.xml",
         "views/subsidy_claim_views.xml",

@@ -6,6 +6,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import create_index
 
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from .postal_carrier import CarrierError
+
 # Order of progress, for "a late event never moves a delivery backwards". A failed attempt
 # and a new round out for delivery share a rank: a carrier may loop between them.
 STATE_RANK = {
@@ -24,7 +28,23 @@ STATE_RANK = {
 # Personal data of the recipient: officers, dispatchers and agent staff (record rules narrow
 # portal users to their own agent) read them; other internal users do not.
 PERSONAL_GROUPS = "postal_delivery.group_postal_dispatcher,base.group_portal"
+# Set by the workflow only: RPC callers, imports and forms may not write them.
+WORKFLOW_FIELDS = {
+    "name",
+    "date_accepted",
+    "date_requested",
+    "date_delivered",
+    "date_returned",
+    "date_state",
+    "date_carrier_event",
+    "date_next_attempt",
+    "attempt_count",
+    "job_state",
+    "job_error",
+}
 MAX_ATTEMPTS = 2
+JOB_MAX_ATTEMPTS = 5
+JOB_BACKOFF = (60, 300, 900, 3600)
 ATTEMPT_GAP_DAYS = 2
 
 
@@ -95,6 +115,7 @@ class PostalDelivery(models.Model):
         "postal.carrier", required=True, index=True, tracking=True, ondelete="restrict"
     )
     carrier_type = fields.Selection(related="carrier_id.carrier_type")
+    carrier_name = fields.Char(related="carrier_id.name", string="Carrier Name")
     operator_id = fields.Many2one(
         related="carrier_id.operator_id", store=True, index=True, precompute=True
     )
@@ -206,6 +227,14 @@ class PostalDelivery(models.Model):
         readonly=True, copy=False, help="Two working days after the first failed attempt."
     )
     event_ids = fields.One2many("postal.delivery.event", "delivery_id", string="History")
+    handover_ids = fields.Many2many(
+        "postal.handover",
+        "postal_handover_delivery_rel",
+        "delivery_id",
+        "handover_id",
+        string="Handover Records",
+        copy=False,
+    )
     job_state = fields.Selection(
         [("none", "None"), ("pending", "Pending"), ("failed", "Failed"), ("done", "Done")],
         string="Carrier Call",
@@ -231,9 +260,41 @@ class PostalDelivery(models.Model):
 
     @api.model
     def _default_currency(self):
-        return self.env.ref("base.VND", raise_if_not_found=False) or self.env.company.currency_id
+        # _xmlid_to_res_id is cached; env.ref() would check existence once per record.
+        vnd = self.env["ir.model.data"]._xmlid_to_res_id("base.VND", raise_if_not_found=False)
+        return vnd or self.env.company.currency_id.id
+
+    label_code = fields.Char(
+        compute="_compute_label_code", help="Tracking number, or our number before there is one."
+    )
+    public_tracking_url = fields.Char(compute="_compute_label_code")
+    result_documents = fields.Text(
+        string="Result Documents",
+        help="Listed on the return Phiếu gửi; one per line.",
+        compute="_compute_result_documents",
+        store=True,
+        readonly=False,
+    )
 
     # ------------------------------------------------------------------ computes
+    @api.depends("tracking_ref", "name", "dossier_id")
+    def _compute_label_code(self):
+        base = self.get_base_url() if self else ""
+        for delivery in self:
+            delivery.label_code = delivery.tracking_ref or delivery.name
+            code = delivery.dossier_id.name or ""
+            delivery.public_tracking_url = f"{base}/tracking?code={code}"
+
+    @api.depends("dossier_id", "service_type")
+    def _compute_result_documents(self):
+        for delivery in self:
+            if delivery.result_documents or delivery.service_type == "send_dossier":
+                continue
+            procedure = delivery.dossier_id.sudo().procedure_id
+            delivery.result_documents = self.env._(
+                "Result of the procedure: %(procedure)s", procedure=procedure.name or ""
+            )
+
     @api.depends("dossier_id")
     def _compute_citizen_id(self):
         for delivery in self:
@@ -286,6 +347,19 @@ class PostalDelivery(models.Model):
     # ------------------------------------------------------------------ create / write
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                forbidden = set(vals) & (WORKFLOW_FIELDS - {"name"})
+                if forbidden or vals.get("name", "/") != "/":
+                    raise UserError(
+                        self.env._(
+                            "These fields follow the delivery's workflow and cannot be set "
+                            "directly: %(fields)s",
+                            fields=", ".join(
+                                self._fields[f].string for f in sorted(forbidden or {"name"})
+                            ),
+                        )
+                    )
         missing = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         if missing:
             for vals, name in zip(missing, self._reserve_names(len(missing)), strict=True):
@@ -322,13 +396,27 @@ class PostalDelivery(models.Model):
         return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number in numbers]
 
     def write(self, vals):
-        if (
-            "state" in vals
-            and vals["state"] == "out_for_delivery"
-            and not self.env.context.get("postal_carrier_event")
-        ):
+        if not self.env.su:
+            # Contexts that skip checks are honoured for the server's own writes only.
+            forbidden = set(vals) & WORKFLOW_FIELDS
+            if self.env.context.get("psa_state_unchecked") or forbidden:
+                raise UserError(
+                    self.env._(
+                        "These fields follow the delivery's workflow and cannot be set "
+                        "directly: %(fields)s",
+                        fields=", ".join(
+                            self._fields[f].string for f in sorted(forbidden or {"state"})
+                        ),
+                    )
+                )
+        carrier_event = self.env.su and self.env.context.get("postal_carrier_event")
+        if vals.get("state") == "out_for_delivery" and not carrier_event:
             self._check_next_attempt()
         return super().write(vals)
+
+    def _workflow_write(self, vals):
+        """Timestamps and counters set by the workflow itself (never by RPC callers)."""
+        return self.sudo().with_context(psa_state_unchecked=True).write(vals)
 
     def _check_next_attempt(self):
         now = fields.Datetime.now()
@@ -367,8 +455,7 @@ class PostalDelivery(models.Model):
             vals["date_delivered"] = moment
         elif new_state == "returned":
             vals["date_returned"] = moment
-        unchecked = self.with_context(psa_state_unchecked=True)
-        unchecked.write(vals)
+        self._workflow_write(vals)
         self.env["postal.delivery.event"].sudo().create(
             [
                 {
@@ -401,7 +488,7 @@ class PostalDelivery(models.Model):
                 vals["date_next_attempt"] = self._start_of_local_day(day, calendar)
             else:
                 last |= delivery
-            delivery.with_context(psa_state_unchecked=True).write(vals)
+            delivery._workflow_write(vals)
         if last:
             # Circular 17/2017 Art. 5.2.h: after the second attempt the item goes back.
             last.with_context(
@@ -437,36 +524,131 @@ class PostalDelivery(models.Model):
     def action_request(self):
         self.write({"state": "requested"})
         self._carrier_send()
+        return True
 
+    # ------------------------------------------------------------------ carrier calls
     def _carrier_send(self):
-        """Outbound call to the carrier; carrier connectors override it."""
+        """Create the carriers' orders through queue_job, one channel per carrier."""
+        for delivery in self:
+            if delivery.carrier_id.carrier_type == "manual":
+                delivery._job_send_shipping()
+                continue
+            delivery._workflow_write({"job_state": "pending", "job_error": False})
+            delivery.with_delay(
+                channel=delivery.carrier_id._job_channel(),
+                description=self.env._("Send %(name)s to the carrier", name=delivery.name),
+                identity_key=f"postal_send_{delivery.id}",
+            )._job_send_shipping()
+
+    def _job_send_shipping(self):
+        """The job: create the carrier's order, idempotently.
+
+        The order reference (dossier code plus delivery id) goes to the carrier as its
+        order number: a retry after a timeout finds the order created by the first try.
+        """
+        self.ensure_one()
+        if self.tracking_ref and self.carrier_id.carrier_type != "manual":
+            return self.tracking_ref
+        carrier = self.carrier_id.sudo()
+        try:
+            result = carrier._connector("send_shipping")(self)
+        except CarrierError as error:
+            return self._job_failed(error)
+        vals = {"tracking_ref": result["tracking_ref"], "job_state": "done", "job_error": False}
+        if result.get("postage") and not self.postage:
+            vals["postage"] = result["postage"]
+        self._workflow_write(vals)
+        return result["tracking_ref"]
+
+    def _job_cancel_shipment(self):
+        self.ensure_one()
+        try:
+            self.carrier_id.sudo()._connector("cancel_shipment")(self)
+        except CarrierError as error:
+            return self._job_failed(error)
+        self._workflow_write({"job_state": "done", "job_error": False})
+        return True
+
+    def _job_attempt(self):
+        """``(this attempt, attempts allowed)`` of the running job."""
+        attempt = self.env.context.get("postal_job_attempt")
+        if attempt:
+            return attempt, JOB_MAX_ATTEMPTS
+        uuid = self.env.context.get("job_uuid")
+        job = uuid and self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1)
+        if job:
+            return job.retry + 1, job.max_retries or JOB_MAX_ATTEMPTS
+        return 1, JOB_MAX_ATTEMPTS
+
+    def _job_failed(self, error):
+        """Retry with backoff while it may help; then flag the delivery for an officer."""
+        attempt, allowed = self._job_attempt()
+        if error.retryable and attempt < allowed:
+            # queue_job rolls this transaction back and runs the job again later.
+            raise RetryableJobError(str(error), seconds=JOB_BACKOFF[min(attempt, 4) - 1])
+        self._workflow_write({"job_state": "failed", "job_error": str(error)})
+        self.activity_schedule(
+            "mail.mail_activity_data_warning",
+            summary=self.env._("Carrier call failed"),
+            note=str(error),
+        )
+        return False
+
+    def action_retry_carrier(self):
+        """Officers send a failed carrier call again."""
+        self.filtered(lambda d: d.job_state == "failed" and d.state == "requested")._carrier_send()
+        return True
+
+    def action_rate(self):
+        for delivery in self:
+            try:
+                postage = delivery.carrier_id.sudo()._connector("rate")(delivery)
+            except CarrierError as error:
+                raise UserError(str(error)) from None
+            delivery.postage = postage
+        return True
 
     def action_pick_up(self):
         self.write({"state": "picked_up"})
+        return True
 
     def action_in_transit(self):
         self.write({"state": "in_transit"})
+        return True
 
     def action_out_for_delivery(self):
         self.write({"state": "out_for_delivery"})
+        return True
 
     def action_deliver(self):
         self.write({"state": "delivered"})
+        return True
 
     def action_fail_attempt(self, note=None):
         self.with_context(postal_event_note=note).write({"state": "failed_attempt"})
+        return True
 
     def action_return(self):
         self.write({"state": "returning"})
+        return True
 
     def action_returned(self):
         self.write({"state": "returned"})
+        return True
 
     def action_cancel(self, reason):
+        sent = self.filtered(lambda d: d.tracking_ref and d.carrier_id.carrier_type != "manual")
         self.write({"state": "cancelled", "state_reason": reason})
+        for delivery in sent:
+            delivery.with_delay(
+                channel=delivery.carrier_id._job_channel(),
+                identity_key=f"postal_cancel_{delivery.id}",
+            )._job_cancel_shipment()
+        return True
 
     def action_mark_lost(self, reason):
         self.write({"state": "lost", "state_reason": reason})
+        return True
 
     # ------------------------------------------------------------------ carrier events
     def _postal_event_moves(self, target, event_date):
@@ -497,7 +679,7 @@ class PostalDelivery(models.Model):
             postal_carrier_status=code,
             postal_event_note=note,
         )._state_walk(target, **extra)
-        self.with_context(psa_state_unchecked=True).write({"date_carrier_event": event_date})
+        self._workflow_write({"date_carrier_event": event_date})
 
     @api.model
     def _cron_refresh_overdue(self):
@@ -515,6 +697,48 @@ class PostalDelivery(models.Model):
 
     def _get_report_base_filename(self):
         return self.name
+
+    @api.model
+    def _demo_populate(self):
+        """Demo: return deliveries for the demo's processed dossiers, at telling stages."""
+        dossiers = self.env["psa.dossier"].search(
+            [("status_code", "in", (9, 10)), ("return_method", "=", "post")], order="id"
+        )
+        deliveries = dossiers.filtered(
+            lambda d: d.status_code == 9
+        )._postal_create_return_deliveries()
+        returned = dossiers.filtered(lambda d: d.status_code == 10)
+        if not deliveries:
+            return
+        carrier_event = self.sudo().with_context(postal_carrier_event=True)
+        # One delivery on its way, one that failed twice and came back, the others waiting.
+        travelling = carrier_event.browse(deliveries[:1].ids)
+        viettel = self.env.ref("postal_delivery.carrier_viettelpost", raise_if_not_found=False)
+        travelling.write(
+            {"tracking_ref": "VTPDEMO1", "carrier_id": (viettel or travelling.carrier_id).id}
+        )
+        travelling._state_walk("in_transit")
+        if len(deliveries) > 1:
+            failed = carrier_event.browse(deliveries[1:2].ids)
+            failed._state_walk("out_for_delivery")
+            failed.action_fail_attempt("Không có người nhận")
+            failed.write({"state": "out_for_delivery"})
+            failed.action_fail_attempt("Không liên lạc được người nhận")
+            failed._state_walk("returned")
+        if len(deliveries) > 2:
+            handed = deliveries[2:3]
+            handed._state_walk("requested")
+            handover = self.env["postal.handover"].create(
+                {
+                    "kind": "center_to_post",
+                    "carrier_id": handed.carrier_id.id,
+                    "delivery_ids": [(6, 0, handed.ids)],
+                    "sender_signer": "Nguyễn Thị Hạnh",
+                    "receiver_signer": "Phạm Văn Long",
+                }
+            )
+            handover.action_sign()
+        return returned
 
     def unlink(self):
         if any(d.state != "draft" for d in self):

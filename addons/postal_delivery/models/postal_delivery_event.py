@@ -40,4 +40,4 @@ class PostalDeliveryEvent(models.Model):
     user_id = fields.Many2one(
         "res.users", readonly=True, default=lambda self: self.env.user, string="By"
     )
-    company_id = fields.Many2one(related="delivery_id.company_id", store=True)
+    company_id = fields.Many2one(related="delivery_id.company_id", store=True, precompute=True)

@@ -29,6 +29,21 @@ class PsaDossier(models.Model):
             dossier.postal_delivery_count = len(deliveries)
             dossier.postal_state = deliveries.sorted("id")[-1:].state or False
 
+    def action_view_postal_deliveries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "postal_delivery.postal_delivery_action"
+        )
+        action.update(
+            domain=[("dossier_id", "=", self.id)],
+            context={"default_dossier_id": self.id},
+        )
+        if len(self.postal_delivery_ids) == 1:
+            action.update(
+                view_mode="form", res_id=self.postal_delivery_ids.id, views=[(False, "form")]
+            )
+        return action
+
     def write(self, vals):
         done_before = {}
         if "stage_id" in vals:

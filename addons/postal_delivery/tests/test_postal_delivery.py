@@ -126,3 +126,44 @@ class TestPostalDelivery(PostalCommon):
         delivery.action_request()
         with self.assertRaises(UserError):
             delivery.unlink()
+
+    def test_overdue_cron_flags_late_open_deliveries(self):
+        delivery = self._new_delivery(ward_id=self.ward.id, sender_ward_id=self.ward.id)
+        delivery.action_request()
+        with freeze_time(datetime(2026, 3, 6, 2, 0)):
+            delivery.action_pick_up()
+            self.assertFalse(delivery.is_overdue)
+        # Stored while on time; the clock moves on without any write.
+        with freeze_time(datetime(2026, 3, 6, 3, 0)):
+            delivery.invalidate_recordset(["is_overdue"])
+            self.env.add_to_compute(delivery._fields["is_overdue"], delivery)
+            delivery.flush_recordset()
+        self.assertFalse(delivery.is_overdue)
+        self.assertEqual(self.env["postal.delivery"]._cron_refresh_overdue(), 1)
+        self.assertTrue(delivery.is_overdue)
+        self.assertEqual(self.env["postal.delivery"]._cron_refresh_overdue(), 0)
+
+    def test_workflow_fields_and_skip_contexts_are_for_the_server_only(self):
+        delivery = self._new_delivery().with_user(self.officer)
+        for vals in ({"date_delivered": "2026-03-09 10:00:00"}, {"attempt_count": 5}):
+            with self.assertRaises(UserError):
+                delivery.write(vals)
+        with self.assertRaises(UserError):
+            delivery.with_context(psa_state_unchecked=True).write({"state": "delivered"})
+        with self.assertRaises(UserError):
+            self.env["postal.delivery"].with_user(self.officer).create(
+                {
+                    "dossier_id": delivery.dossier_id.id,
+                    "carrier_id": self.carrier.id,
+                    "date_delivered": "2026-03-09 10:00:00",
+                }
+            )
+        delivery.action_request()
+        delivery.action_pick_up()
+        delivery.action_out_for_delivery()
+        delivery.action_fail_attempt()
+        # A carrier's context does not lift the two-day rule for a user.
+        with self.assertRaises(ValidationError):
+            delivery.with_context(postal_carrier_event=True).action_out_for_delivery()
+        self.assertEqual(delivery.state, "failed_attempt")
+        self.assertEqual(delivery.sudo().event_ids[:1].user_id, self.officer)

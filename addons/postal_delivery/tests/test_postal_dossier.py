@@ -61,3 +61,9 @@ class TestPostalDossier(PostalCommon):
         self.assertEqual(dossier.status_code, 2)
         self.assertEqual(dossier.date_received, signed)
         self.assertEqual(dossier.date_due, dossier._deadline_vals(signed)["date_due"])
+
+    def test_dossier_opens_its_delivery(self):
+        dossier = self._done_dossier()
+        action = dossier.with_user(self.officer).action_view_postal_deliveries()
+        self.assertEqual(action["res_id"], dossier.postal_delivery_ids.id)
+        self.assertEqual(dossier.with_user(self.officer).postal_delivery_count, 1)

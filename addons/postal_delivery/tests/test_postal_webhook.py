@@ -159,3 +159,29 @@ class TestPostalWebhook(WebhookCommon):
         self.assertEqual(self.url_open(URL).status_code, 405)
         response = self._post(self._vtp_body(105), url="/postal/webhook/nosuch")
         self.assertEqual(response.status_code, 404)
+
+    def test_vnpost_events_with_hmac(self):
+        vnpost = self.env["postal.carrier"].create(
+            {"name": "VNP", "carrier_type": "vnpost", "webhook_secret": "vnp-secret"}
+        )
+        dossier = self._done_dossier()
+        delivery = dossier.postal_delivery_ids
+        delivery.write({"carrier_id": vnpost.id, "tracking_ref": "EB1VN"})
+        delivery.action_request()
+        body = json.dumps(
+            {
+                "data": [
+                    {"id": 7, "itemCode": "EB1VN", "statusCode": 1,
+                     "statusDate": "09/03/2026 08:00:00"},
+                    {"id": 8, "itemCode": "EB1VN", "statusCode": 4,
+                     "statusDate": "09/03/2026 15:00:00"},
+                ]
+            }
+        )  # fmt: skip
+        url = "/postal/webhook/vnpost"
+        now = int(time.time())
+        self.assertEqual(self._post(body, self._signed(body, now), url=url).status_code, 401)
+        response = self._post(body, self._signed(body, now, "vnp-secret"), url=url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(delivery.state, "delivered")
+        self.assertEqual(dossier.status_code, 10)

@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
 from .common import format_vnd
@@ -34,6 +34,20 @@ class AccountMove(models.Model):
                     )
                 )
         return super().action_post()
+
+    def button_draft(self):
+        # The bill is the statement's: undo both together with the statement's Reverse button.
+        if self.filtered(
+            lambda m: m.move_type == "in_invoice"
+            and m.subsidy_statement_id.bill_id == m
+            and m.subsidy_statement_id.state in ("billed", "paid")
+        ):
+            raise UserError(
+                self.env._(
+                    "This bill belongs to a subsidy statement: reverse the statement instead."
+                )
+            )
+        return super().button_draft()
 
     def _invoice_paid_hook(self):
         res = super()._invoice_paid_hook()

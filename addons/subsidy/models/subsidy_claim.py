@@ -28,6 +28,22 @@ LOCKED_FIELDS = {
     "source_type",
 }
 OPEN_STATES = ("draft", "over_budget", "confirmed")
+SYSTEM_FIELDS = (
+    "statement_id",
+    "bill_id",
+    "refund_id",
+    "payment_ref",
+    "adjusted_claim_id",
+    "operator_status",
+    "operator_comment",
+    "resolution_note",
+    "reject_reason",
+    "citizen_masked",
+    "ward_name",
+    "dossier_code",
+    "delivery_ref",
+    "postage",
+)
 
 
 class SubsidyClaim(models.Model):
@@ -194,7 +210,18 @@ class SubsidyClaim(models.Model):
         Partner = self.env["res.partner"].sudo()
         Dossier = self.env["psa.dossier"].sudo()
         Policy = self.env["subsidy.policy"].sudo()
+        pending = defaultdict(float)  # what this batch already gives, per policy/citizen/year
         for vals in vals_list:
+            if not self.env.su:
+                # Users enter claims; settlement, answers and system sources are the server's.
+                if vals.get("source_type") in ("delivery", "adjustment"):
+                    raise ValidationError(
+                        self.env._(
+                            "Claims for deliveries and adjustments are created by the system."
+                        )
+                    )
+                for name in SYSTEM_FIELDS:
+                    vals.pop(name, None)
             if vals.get("dossier_id") and not vals.get("citizen_id"):
                 vals["citizen_id"] = Dossier.browse(vals["dossier_id"]).citizen_id.id
             if vals.get("dossier_id"):
@@ -207,11 +234,13 @@ class SubsidyClaim(models.Model):
             if vals.get("ward_id") and not vals.get("ward_name"):
                 vals["ward_name"] = self.env["psa.admin.unit"].sudo().browse(vals["ward_id"]).name
             if vals.get("source_type", "manual") in ("manual", "import") and vals.get("policy_id"):
-                vals["amount"] = self._capped_manual_amount(Policy.browse(vals["policy_id"]), vals)
+                vals["amount"] = self._capped_manual_amount(
+                    Policy.browse(vals["policy_id"]), vals, pending
+                )
         return super().create(vals_list)
 
     @api.model
-    def _capped_manual_amount(self, policy, vals):
+    def _capped_manual_amount(self, policy, vals, pending):
         """An entry pays 100 % up to the policy's yearly cap per person, never beyond it."""
         amount = vals.get("amount") or 0.0
         if amount <= 0:
@@ -224,7 +253,8 @@ class SubsidyClaim(models.Model):
             )
         date = fields.Date.to_date(vals.get("date") or fields.Date.context_today(self))
         used = self._used_by_citizen(policy, [vals["citizen_id"]], date.year)
-        remaining = policy.yearly_cap_per_person - used.get(vals["citizen_id"], 0.0)
+        key = (policy.id, vals["citizen_id"], date.year)
+        remaining = policy.yearly_cap_per_person - used.get(vals["citizen_id"], 0.0) - pending[key]
         if remaining <= 0:
             raise ValidationError(
                 self.env._(
@@ -233,7 +263,9 @@ class SubsidyClaim(models.Model):
                     policy=policy.name,
                 )
             )
-        return min(amount, remaining)
+        amount = min(amount, remaining)
+        pending[key] += amount
+        return amount
 
     @api.model
     def _used_by_citizen(self, policy, citizen_ids, year):
@@ -256,6 +288,10 @@ class SubsidyClaim(models.Model):
         return dict(self.env.cr.fetchall())
 
     def write(self, vals):
+        self.check_access("write")  # access first, then the rules below
+        if "statement_id" in vals and not self.env.context.get("subsidy_internal"):
+            # Claims enter a statement only by collection, which checks their state.
+            raise ValidationError(self.env._("Claims join a statement only by collecting them."))
         locked = LOCKED_FIELDS.intersection(vals)
         if locked and not self.env.context.get("subsidy_internal"):
             if self.filtered(lambda c: c.state not in ("draft", "over_budget")):
@@ -269,6 +305,18 @@ class SubsidyClaim(models.Model):
                 if claim.source_type != "adjustment" and vals["amount"] <= 0:
                     raise ValidationError(self.env._("The amount of a claim must be positive."))
         return super().write(vals)
+
+    def _state_check(self, old_state, new_state, vals):
+        # The budget, the statements and the credit notes follow the claims' moves: users move
+        # claims with the buttons (Confirm, Reject) and the statements, never by writing.
+        if not (self.env.su or self.env.context.get("subsidy_internal")):
+            raise ValidationError(
+                self.env._(
+                    "A claim changes state only through its buttons (Confirm, Reject) and its "
+                    "statement."
+                )
+            )
+        return super()._state_check(old_state, new_state, vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -470,8 +518,11 @@ class SubsidyClaim(models.Model):
                 else:
                     waiting = True
                     to_wait |= claim
-        to_confirm.write({"state": "confirmed"})
-        to_wait.filtered(lambda c: c.state == "draft").write({"state": "over_budget"})
+        internal = {"subsidy_internal": True}
+        to_confirm.with_context(**internal).write({"state": "confirmed"})
+        to_wait.filtered(lambda c: c.state == "draft").with_context(**internal).write(
+            {"state": "over_budget"}
+        )
         if budgets:
             budgets._check_thresholds()
         return to_confirm
@@ -502,7 +553,9 @@ class SubsidyClaim(models.Model):
         in_draft_statement = self.filtered(
             lambda c: c.state == "in_statement" and c.statement_id.state == "draft"
         )
-        self.write({"state": "rejected", "reject_reason": reason})
+        self.with_context(subsidy_internal=True).write(
+            {"state": "rejected", "reject_reason": reason}
+        )
         if in_draft_statement:
             in_draft_statement.with_context(subsidy_internal=True).write({"statement_id": False})
         for statement, claims in billed.grouped("statement_id").items():
@@ -541,19 +594,21 @@ class SubsidyClaim(models.Model):
             raise ValidationError(self.env._("Say why you dispute this line."))
         if len(comment) > 2000:
             raise ValidationError(self.env._("The comment is too long (2,000 characters at most)."))
-        for claim in self:
+        # Access is proven: the statement's state is read and the answer written as superuser.
+        claims = self.sudo()
+        for claim in claims:
             if claim.statement_id.state != "confirmed" or claim.state != "in_statement":
                 raise ValidationError(
                     self.env._("Lines can be answered only while the statement awaits billing.")
                 )
-        self.sudo().write(
+        claims.write(
             {
                 "operator_status": "confirmed" if action == "confirm" else "disputed",
                 "operator_comment": comment or False,
             }
         )
         if action == "dispute":
-            for statement in self.statement_id.sudo():
+            for statement in claims.statement_id:
                 statement.message_post(
                     body=self.env._(
                         "The operator disputes %(lines)s: %(comment)s",
@@ -565,6 +620,6 @@ class SubsidyClaim(models.Model):
                 statement.activity_schedule(
                     "mail.mail_activity_data_todo",
                     summary=self.env._("Resolve the operator's dispute"),
-                    user_id=statement.create_uid.id or self.env.ref("base.user_admin").id,
+                    user_id=statement._finance_owner().id,
                 )
         return True

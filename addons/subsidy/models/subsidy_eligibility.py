@@ -48,6 +48,7 @@ class SubsidyEligibility(models.Model):
         "eligibility_id",
         "attachment_id",
         string="Proof",
+        groups="public_service_agent.group_psa_officer",
     )
     verifier_id = fields.Many2one("res.users", string="Verified By", readonly=True, copy=False)
     date_verified = fields.Datetime(readonly=True, copy=False)
@@ -81,7 +82,22 @@ class SubsidyEligibility(models.Model):
         for vals in vals_list:
             if vals.get("citizen_id"):
                 vals["citizen_masked"] = mask_citizen_name(partners.browse(vals["citizen_id"]).name)
-        return super().create(vals_list)
+        records = super().create(vals_list)
+        records._link_proofs()
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "proof_attachment_ids" in vals:
+            self._link_proofs()
+        return res
+
+    def _link_proofs(self):
+        """Proofs belong to their eligibility, so reading them follows its access rules."""
+        for rec in self.sudo():
+            rec.proof_attachment_ids.filtered(lambda a: not a.res_model).write(
+                {"res_model": self._name, "res_id": rec.id}
+            )
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
@@ -91,7 +107,7 @@ class SubsidyEligibility(models.Model):
 
     def _state_check(self, old_state, new_state, vals):
         res = super()._state_check(old_state, new_state, vals)
-        if new_state == "verified" and self.filtered(lambda e: not e.proof_attachment_ids):
+        if new_state == "verified" and self.sudo().filtered(lambda e: not e.proof_attachment_ids):
             raise ValidationError(self.env._("Attach the proof before verifying an eligibility."))
         return res
 

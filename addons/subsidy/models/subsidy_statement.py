@@ -148,6 +148,10 @@ class SubsidyStatement(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if vals.get("claim_ids"):
+                raise ValidationError(
+                    self.env._("Claims join a statement only by collecting them.")
+                )
             if vals.get("date_from"):
                 vals["date_from"] = fields.Date.to_date(vals["date_from"]).replace(day=1)
             self._check_unique_month(vals)
@@ -187,6 +191,8 @@ class SubsidyStatement(models.Model):
             )
 
     def write(self, vals):
+        if vals.get("claim_ids") and not self.env.context.get("subsidy_internal"):
+            raise ValidationError(self.env._("Claims join a statement only by collecting them."))
         if "date_from" in vals and vals["date_from"]:
             vals["date_from"] = fields.Date.to_date(vals["date_from"]).replace(day=1)
         extra = set(vals) - WRITABLE_AFTER_CONFIRM
@@ -204,12 +210,22 @@ class SubsidyStatement(models.Model):
             raise ValidationError(self.env._("Amounts cannot be negative."))
         return super().write(vals)
 
+    def _state_check(self, old_state, new_state, vals):
+        # Confirming, billing and paying have side effects on claims and journal entries:
+        # a statement moves only through its buttons and the bill's payment.
+        if not (self.env.su or self.env.context.get("subsidy_internal")):
+            raise ValidationError(
+                self.env._("A statement changes state only through its buttons and its bill.")
+            )
+        return super()._state_check(old_state, new_state, vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
         if self.filtered(lambda s: s.state not in ("draft", "cancelled")):
             raise UserError(self.env._("A confirmed statement is never deleted, only reversed."))
 
     def unlink(self):
+        self._unlink_only_drafts()  # before the claims are released, not after
         self._release_claims()
         return super().unlink()
 
@@ -221,11 +237,12 @@ class SubsidyStatement(models.Model):
         start = fields.Date.to_date(month).replace(day=1)
         end = start + relativedelta(months=1)
         Claim = self.env["subsidy.claim"]
+        # Claims confirmed late (after a supplementary allocation, or an adjustment) for a month
+        # whose statement is already confirmed go into the next statement of the operator.
         domain = [
             ("state", "=", "confirmed"),
             ("statement_id", "=", False),
             ("company_id", "=", company.id),
-            ("date", ">=", start),
             ("date", "<", end),
         ]
         if operators is not None:
@@ -248,6 +265,13 @@ class SubsidyStatement(models.Model):
         statements._collect()
         return statements
 
+    @api.model
+    def _cron_generate_previous_month(self):
+        """Monthly: draft statements of last month for every operator and company."""
+        month = fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
+        for company in self.env["res.company"].search([]):
+            self.with_company(company)._generate(month, company=company)
+
     def _collect(self):
         """Attach the month's confirmed claims: one UPDATE per statement, whatever their number."""
         Claim = self.env["subsidy.claim"]
@@ -262,14 +286,13 @@ class SubsidyStatement(models.Model):
                    SET statement_id = %s, state = 'in_statement', write_uid = %s,
                        write_date = now() AT TIME ZONE 'UTC'
                  WHERE state = 'confirmed' AND statement_id IS NULL
-                   AND company_id = %s AND operator_id = %s AND date >= %s AND date <= %s
+                   AND company_id = %s AND operator_id = %s AND date <= %s
                 """,
                 [
                     statement.id,
                     self.env.uid,
                     statement.company_id.id,
                     statement.operator_id.id,
-                    statement.date_from,
                     statement.date_to,
                 ],
             )
@@ -309,14 +332,14 @@ class SubsidyStatement(models.Model):
         for statement in self:
             if not statement.claim_count:
                 raise UserError(self.env._("A statement without claims cannot be confirmed."))
-        self.write({"state": "confirmed"})
+        self.with_context(subsidy_internal=True).write({"state": "confirmed"})
         for statement in self:
             statement._portal_ensure_token()
         return True
 
     def action_cancel(self):
         self._release_claims()
-        self.write({"state": "cancelled"})
+        self.with_context(subsidy_internal=True).write({"state": "cancelled"})
         return True
 
     def action_reverse(self):
@@ -344,7 +367,7 @@ class SubsidyStatement(models.Model):
                 )
                 reversal.subsidy_statement_id = statement
             statement._release_claims(("in_statement", "billed"))
-        self.write({"state": "reversed"})
+        self.with_context(subsidy_internal=True).write({"state": "reversed"})
         return True
 
     def _check_billable(self):
@@ -357,6 +380,13 @@ class SubsidyStatement(models.Model):
                         "%(count)s line(s) of %(statement)s are disputed by the operator: "
                         "resolve them before billing.",
                         count=statement.disputed_count,
+                        statement=statement.name,
+                    )
+                )
+            if statement.currency_id.compare_amounts(statement.amount_total, 0) <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The total of %(statement)s is not positive: there is nothing to bill.",
                         statement=statement.name,
                     )
                 )
@@ -446,7 +476,9 @@ class SubsidyStatement(models.Model):
                 """,
                 [bill.id, self.env.uid, statement.id],
             )
-            statement.write({"bill_id": bill.id, "state": "billed"})
+            statement.with_context(subsidy_internal=True).write(
+                {"bill_id": bill.id, "state": "billed"}
+            )
         self._invalidate_claims()
         return True
 
@@ -481,7 +513,9 @@ class SubsidyStatement(models.Model):
                 """,
                 [ref, self.env.uid, statement.id],
             )
-            statement.write({"state": "paid", "payment_ref": ref})
+            statement.with_context(subsidy_internal=True).write(
+                {"state": "paid", "payment_ref": ref}
+            )
         self._invalidate_claims()
 
     def _refund_claims(self, claims):
@@ -521,6 +555,18 @@ class SubsidyStatement(models.Model):
             )
         )
         return refund
+
+    def _finance_owner(self):
+        """Who answers for the statement: its author if in finance, else a finance user."""
+        self.ensure_one()
+        finance = (
+            self.env.ref("subsidy.group_subsidy_finance")
+            .sudo()
+            .users.filtered(lambda u: u.active and not u.share)
+        )
+        if self.create_uid in finance:
+            return self.create_uid
+        return finance.sorted("id")[:1] or self.env.ref("base.user_admin")
 
     # ------------------------------------------------------------------ helpers for reports
     def _lines_by_policy_category(self):

@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
@@ -78,6 +80,8 @@ class TestSubsidyBilling(SubsidyCommon):
             statement.claim_ids[0].write({"amount": 1})
         with self.assertRaises(UserError):
             statement.unlink()
+        with self.assertRaisesRegex(ValidationError, "only through its buttons"):
+            statement.write({"state": "billed"})
         self.assertEqual((statement.operator_id, statement.amount_total), (self.operator_a, 100000))
         statement.action_reverse()
         self.assertEqual(statement.state, "reversed")
@@ -121,6 +125,8 @@ class TestSubsidyBilling(SubsidyCommon):
     def test_bill_pay_reconcile_and_credit_note_end_to_end(self):
         statement = self._statement()
         bill = self._bill(statement)
+        with self.assertRaisesRegex(UserError, "reverse the statement"):
+            bill.with_user(self.finance).button_draft()
         self.assertEqual(bill.state, "posted")
         self.assertEqual(
             (bill.move_type, bill.partner_id, bill.ref),
@@ -220,3 +226,16 @@ class TestSubsidyBilling(SubsidyCommon):
         with self.assertRaises(ValidationError):
             again.action_reverse()
         self.assertEqual(again.state, "paid")
+
+    def test_monthly_cron_drafts_last_months_statements(self):
+        with freeze_time("2026-02-01 02:00:00"):
+            self.env["subsidy.statement"]._cron_generate_previous_month()
+        statements = self.env["subsidy.statement"].search(
+            [("operator_id", "in", (self.operator_a | self.operator_b).ids)]
+        )
+        self.assertEqual(set(statements.mapped("state")), {"draft"})
+        self.assertEqual(set(statements.mapped("date_from")), {fields.Date.to_date("2026-01-01")})
+        self.assertEqual(statements.operator_id, self.operator_a | self.operator_b)
+        self.assertEqual(
+            statements.filtered(lambda s: s.operator_id == self.operator_a).amount_total, 100000
+        )

@@ -49,8 +49,16 @@ class TestSubsidyBudget(SubsidyCommon):
         self.assertEqual(self._claims(over | later).mapped("state"), ["over_budget"] * 2)
         self.assertEqual(self.budget.committed, 90000)
         self.assertEqual(self.budget.over_budget_amount, 35000)
-        # Waiting claims never reach a statement or a bill.
+        # Waiting claims never reach a statement or a bill, even pushed in by hand.
         statement = self.env["subsidy.statement"]._generate("2026-02-01", self.operator_a)
+        self.assertEqual(statement.claim_ids, self._claims(ok))
+        with self.assertRaisesRegex(ValidationError, "only by collecting"):
+            statement.with_user(self.finance).write({"claim_ids": [(4, self._claims(over).id)]})
+        with self.assertRaisesRegex(ValidationError, "only by collecting"):
+            self._claims(over).with_user(self.finance).write({"statement_id": statement.id})
+        with self.assertRaisesRegex(ValidationError, "only through its buttons"):
+            self._claims(over).with_user(self.finance).write({"state": "confirmed"})
+        self.assertEqual(self._claims(over).state, "over_budget")
         self.assertEqual(statement.claim_ids, self._claims(ok))
         # A supplementary allocation confirms them, oldest first, within the new total.
         self.budget.with_user(self.finance).supplementary_allocation = 20000
@@ -73,3 +81,16 @@ class TestSubsidyBudget(SubsidyCommon):
         with self.assertRaises(ValidationError):
             self.budget.with_user(self.finance).supplementary_allocation = -10
         self.assertEqual(self.budget.allocation_total, 100000)
+
+    def test_claims_confirmed_late_go_into_the_next_statement(self):
+        ok = self._deliver("2026-02-02 03:00:00", postage=90000)
+        late = self._deliver("2026-02-03 03:00:00", postage=20000)
+        Statement = self.env["subsidy.statement"].with_user(self.finance)
+        february = Statement._generate("2026-02-01", self.operator_a)
+        february.action_confirm()
+        self.assertEqual(february.claim_ids, self._claims(ok))
+        self.budget.with_user(self.finance).supplementary_allocation = 50000
+        self.assertEqual(self._claims(late).state, "confirmed")
+        march = Statement._generate("2026-03-01", self.operator_a)
+        self.assertEqual(march.claim_ids, self._claims(late))
+        self.assertEqual(february.claim_ids, self._claims(ok))

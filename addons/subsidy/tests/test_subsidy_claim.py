@@ -170,6 +170,76 @@ class TestSubsidyClaim(SubsidyCommon):
         second.with_user(self.finance).action_reject("Duplicate certificate")
         self.assertEqual(Claim.create({**vals, "name": "CTS-5", "amount": 50000}).amount, 30000)
 
+    def test_certificate_claims_imported_by_an_officer(self):
+        signature = self.env["subsidy.policy"].create(
+            {
+                "name": "77/2025 CTS",
+                "kind": "signature",
+                "date_start": "2026-01-01",
+                "rule": "share",
+                "yearly_cap_per_person": 100000,
+                "currency_id": self.currency.id,
+            }
+        )
+        fields = [
+            "name",
+            "source_type",
+            "policy_id/.id",
+            "citizen_id/.id",
+            "operator_id/.id",
+            "date",
+            "amount",
+        ]
+        row = [signature.id, self.citizen.id, self.operator_a.id, "2026-04-01"]
+        rows = [
+            ["CTS-A", "import", row[0], row[1], row[2], row[3], "60000"],
+            ["CTS-B", "import", row[0], row[1], row[2], row[3], "60000"],
+        ]
+        result = self.env["subsidy.claim"].with_user(self.officer).load(fields, rows)
+        self.assertFalse(result["messages"], result["messages"])
+        claims = self.env["subsidy.claim"].browse(result["ids"])
+        self.assertEqual(claims.mapped("amount"), [60000, 40000])
+        self.assertEqual(set(claims.mapped("state")), {"draft"})
+        self.assertEqual(set(claims.mapped("source_type")), {"import"})
+        # What only the server sets is ignored or refused in an entry.
+        statement = self.env["subsidy.statement"]._generate("2026-02-01", self.operator_a)
+        sneaky = (
+            self.env["subsidy.claim"]
+            .with_user(self.officer)
+            .create(
+                {
+                    "name": "CTS-C",
+                    "source_type": "manual",
+                    "policy_id": signature.id,
+                    "citizen_id": self.citizen.id,
+                    "operator_id": self.operator_a.id,
+                    "date": "2027-05-01",
+                    "amount": 100,
+                    "statement_id": statement.id,
+                    "citizen_masked": "Someone Else",
+                    "operator_status": "confirmed",
+                }
+            )
+        )
+        self.assertFalse(sneaky.statement_id)
+        self.assertEqual(sneaky.citizen_masked, "Nguyễn V. A.")
+        self.assertEqual(sneaky.operator_status, "pending")
+        with self.assertRaisesRegex(ValidationError, "created by the system"):
+            self.env["subsidy.claim"].with_user(self.finance).create(
+                {
+                    "name": "X",
+                    "source_type": "delivery",
+                    "policy_id": self.nq77.id,
+                    "operator_id": self.operator_a.id,
+                    "amount": 10,
+                }
+            )
+        # Finance confirms them; the officer cannot.
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_model"):
+            claims.with_user(self.officer).action_confirm()
+        claims.with_user(self.finance).action_confirm()
+        self.assertEqual(set(claims.mapped("state")), {"confirmed"})
+
     def test_cap_applies_to_delivery_claims_in_one_batch(self):
         self.nq77.yearly_cap_per_person = 50000
         dossiers = [self._fill(self._new_dossier()) for _ in range(3)]

@@ -101,9 +101,23 @@ class TestSubsidyConcurrency(BaseCase):
                 [ids["delivery"], ids["dossier"], ids["policy"]],
             )
             cr.execute(
+                "DELETE FROM mail_followers WHERE (res_model = 'postal.delivery' AND res_id = %s) "
+                "OR (res_model = 'psa.dossier' AND res_id = %s) "
+                "OR (res_model = 'subsidy.policy' AND res_id = %s)",
+                [ids["delivery"], ids["dossier"], ids["policy"]],
+            )
+            cr.execute(
                 "DELETE FROM res_partner WHERE id IN %s", [(ids["citizen"], ids["operator"])]
             )
+            cr.execute(
+                "SELECT (SELECT COUNT(*) FROM postal_delivery WHERE id = %s)"
+                " + (SELECT COUNT(*) FROM psa_dossier WHERE id = %s)"
+                " + (SELECT COUNT(*) FROM subsidy_policy WHERE id = %s)",
+                [ids["delivery"], ids["dossier"], ids["policy"]],
+            )
+            leftovers = cr.fetchone()[0]
         super().tearDown()
+        self.assertEqual(leftovers, 0, "the committed fixtures are removed")
 
     def _claim_count(self):
         with self._cursor() as cr:

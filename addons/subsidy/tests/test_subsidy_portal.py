@@ -107,6 +107,9 @@ class TestSubsidyPortal(SubsidyCommon, HttpCase):
         self.assertEqual(claim.operator_status, "disputed")
         self.assertEqual(claim.operator_comment, "Bưu gửi này đã hoàn trả")
         self.assertEqual(self.statement_a.disputed_count, 1)
+        todo = self.statement_a.activity_ids
+        self.assertEqual(len(todo), 1)
+        self.assertTrue(todo.user_id.has_group("subsidy.group_subsidy_finance"))
         # A dispute without a reason is refused with a message, and nothing changes.
         other = self.statement_a.claim_ids - claim
         response = self.url_open(
