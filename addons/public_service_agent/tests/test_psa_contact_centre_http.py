@@ -266,6 +266,13 @@ class TestPsaContactCentreRpc(PsaHttpCommon):
                 self._call_kw("psa.ticket", "read", [self.ticket.ids, ["contact_phone"]])
             with self.assertRaises(JsonRpcException):
                 self._call_kw("psa.ticket", "create", [{"subject": "x"}])
+        # Agent staff do not see the broker-risk score of their own agent either.
+        self._login(self.staff_a)
+        with self.assertRaises(JsonRpcException):
+            self._call_kw("psa.agent", "read", [self.agent_a.ids, ["risk_score"]])
+        fields = self._call_kw("psa.agent", "fields_get", [], {"attributes": ["type"]})
+        self.assertNotIn("risk_score", fields)
+        self.assertNotIn("open_signal_count", fields)
 
     def test_officer_reads_tickets_over_rpc(self):
         self._login(self.officer)

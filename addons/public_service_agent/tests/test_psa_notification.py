@@ -1,6 +1,6 @@
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -172,12 +172,23 @@ class TestPsaNotification(PsaContactCentreCommon):
                 {"event_code": "dossier_received", "channel": "sms", "body": "Again"}
             )
 
+    @mute_logger("odoo.addons.base.models.ir_model")
     def test_no_provider_means_failed_not_lost(self):
         (self.zalo | self.sms).active = False
         alert = self._received_dossier(self.citizen).notification_ids
         self._run_jobs()
         self.assertEqual(alert.state, "failed")
         self.assertIn("No provider", alert.error)
+        # Once the gateway is on, an administrator sends it again; officers cannot.
+        self.zalo.active = True
+        with self.assertRaises(AccessError):
+            alert.with_user(self.officer).action_retry()
+        alert.with_user(self.admin_user).action_retry()
+        self.assertEqual(alert.state, "queued")
+        self._run_jobs()
+        self.assertEqual(alert.state, "sent")
+        with self.assertRaises(UserError):
+            alert.with_user(self.admin_user).action_retry()
 
     @mute_logger("odoo.sql_db")
     def test_a_concurrent_duplicate_is_skipped_not_an_error(self):
