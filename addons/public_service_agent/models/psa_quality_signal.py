@@ -227,9 +227,9 @@ class PsaQualitySignal(models.Model):
         if kind == "proxy":
             return self.env._("One proxy filed for %(n)s citizens", n=row["n"])
         if kind == "out_of_hours":
-            return self.env._("%(n)s dossiers filed outside opening hours", n=row["n"])
+            return self.env._("Dossiers filed outside opening hours: %(n)s", n=row["n"])
         if kind == "fee_complaint":
-            return self.env._("%(n)s complaints of extra fees or documents", n=row["n"])
+            return self.env._("Complaints of extra fees or documents: %(n)s", n=row["n"])
         if kind in ("supplement_rate", "refusal_rate"):
             return self.env._(
                 "%(rate)s%% of %(total)s dossiers of a procedure, against %(norm)s%% elsewhere",
@@ -237,7 +237,7 @@ class PsaQualitySignal(models.Model):
                 total=row["total"],
                 norm=round(100 * row["norm"]),
             )
-        return self.env._("%(n)s evaluations scored 0 on cost or attitude", n=row["n"])
+        return self.env._("Evaluations scoring 0 on cost or attitude: %(n)s", n=row["n"])
 
     @api.model
     def _upsert(self, found):
