@@ -2,7 +2,7 @@ import hashlib
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .psa_quality_rule import SIGNAL_TYPES
@@ -102,6 +102,22 @@ class PsaQualitySignal(models.Model):
             signal.evidence_count = len(signal.dossier_ids) + len(signal.ticket_ids)
 
     # ------------------------------------------------------------------ review
+    REVIEW_FIELDS = frozenset(("state", "action_type", "review_note"))
+
+    def write(self, vals):
+        # Officers review signals; what the computation found is not theirs to change.
+        if not self.env.su:
+            mail = {name for name in vals if name.startswith(("message_", "activity_"))}
+            computed = set(vals) - self.REVIEW_FIELDS - mail
+            if computed:
+                raise UserError(
+                    self.env._(
+                        "Only the review of a signal can be changed, not %(fields)s.",
+                        fields=", ".join(sorted(computed)),
+                    )
+                )
+        return super().write(vals)
+
     def _state_check(self, old_state, new_state, vals):
         result = super()._state_check(old_state, new_state, vals)
         if new_state == "actioned":

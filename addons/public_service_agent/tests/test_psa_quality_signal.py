@@ -1,7 +1,7 @@
 from datetime import datetime, time, timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -195,6 +195,10 @@ class TestPsaQualitySignal(PsaDossierCommon):
         self.assertEqual(self.staff_a.with_user(self.officer).psa_risk_score, 30.0)
         with self.assertRaises(ValidationError):
             signal.action_explain()
+        with self.assertRaises(UserError):
+            signal.write({"score": 0})
+        with self.assertRaises(UserError):
+            signal.write({"dossier_ids": [(5,)]})
         signal.review_note = "Ba anh em một nhà, đã xác minh."
         signal.action_explain()
         self.assertEqual((signal.state, signal.reviewer_id), ("explained", self.officer))
