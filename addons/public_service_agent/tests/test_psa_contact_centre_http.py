@@ -43,6 +43,7 @@ class TestPsaContactForm(PsaHttpCommon):
     def test_form_files_a_fee_complaint_about_an_agent(self):
         page = self.url_open("/lien-he")
         self.assertEqual(page.status_code, 200)
+        self.assertIn("o_psa_contact_form", self.url_open("/contact-centre").text)
         self.assertIn("o_psa_contact_form", page.text)
         self.assertEqual(page.headers.get("Cache-Control"), "no-store")
         self.assertIn(f'value="{self.agent_a.id}"', page.text)
@@ -244,10 +245,19 @@ class TestPsaContactCentreRpc(PsaHttpCommon):
             }
         )
         cls.employee = new_test_user(cls.env, login="t_employee_cc", groups="base.group_user")
+        # A trainer (agent_training) is an internal user without any right here.
+        trainer = cls.env.ref("agent_training.group_training_trainer", raise_if_not_found=False)
+        cls.outsiders = cls.staff_a | cls.employee
+        if trainer:
+            cls.outsiders |= new_test_user(
+                cls.env,
+                login="t_trainer_cc",
+                groups=f"base.group_user,{trainer.get_external_id()[trainer.id]}",
+            )
 
     @mute_logger(*DENIALS)
     def test_portal_and_plain_employees_are_refused(self):
-        for user in (self.staff_a, self.employee):
+        for user in self.outsiders:
             self._login(user)
             for model in (
                 "psa.ticket",
