@@ -28,6 +28,17 @@ class PsaNotificationProvider(models.Model):
     )
     endpoint_url = fields.Char(string="Endpoint URL", required=True)
     access_token = fields.Char(groups="public_service_agent.group_psa_admin", copy=False)
+    # Zalo OA: the access token is refreshed with these when Zalo says it expired.
+    refresh_token = fields.Char(groups="public_service_agent.group_psa_admin", copy=False)
+    app_id = fields.Char(string="Zalo App ID", groups="public_service_agent.group_psa_admin")
+    app_secret = fields.Char(
+        string="Zalo App Secret", groups="public_service_agent.group_psa_admin", copy=False
+    )
+    token_url = fields.Char(
+        string="Token URL",
+        groups="public_service_agent.group_psa_admin",
+        help="Zalo OA OAuth endpoint; empty: https://oauth.zaloapp.com/v4/oa/access_token",
+    )
     sender_name = fields.Char(string="Brand Name", help="SMS brand name registered for the Center.")
     timeout = fields.Float(string="Timeout (seconds)", default=10.0)
 

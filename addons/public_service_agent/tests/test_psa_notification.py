@@ -1,7 +1,7 @@
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from .common_contact_centre import PsaContactCentreCommon
@@ -201,3 +201,51 @@ class TestPsaNotification(PsaContactCentreCommon):
             ]
         )
         self.assertEqual(created.mapped("dedup_key"), ["psa.dossier:0:dossier_done:sms"])
+
+
+@tagged("post_install", "-at_install")
+class TestPsaZaloTokenRefresh(PsaContactCentreCommon, HttpCase):
+    """An expired OA access token is refreshed once and the message goes through.
+
+    HttpCase: the refreshed tokens are committed through a cursor of their own, which the test
+    registry maps onto the test transaction.
+    """
+
+    def test_expired_token_is_refreshed_and_kept(self):
+        self.zalo.write(
+            {
+                "access_token": "expired",
+                "refresh_token": "refresh-1",
+                "app_id": "123",
+                "app_secret": "s3cr3t",
+                "token_url": f"{self.fake.url}/v4/oa/access_token",
+            }
+        )
+        self.env.flush_all()  # what an administrator saved earlier
+        dossier = self._fill(self._new_dossier())
+        dossier.action_receive()
+        alert = dossier.notification_ids
+        self._run_jobs()
+        self.assertEqual(alert.state, "sent")
+        paths = [r["path"] for r in self.fake.requests]
+        self.assertEqual(paths, ["/message/template", "/v4/oa/access_token", "/message/template"])
+        self.assertEqual(self.fake.requests[2]["headers"]["access_token"], "fresh-token")
+        self.assertEqual(self.fake.requests[1]["body"]["grant_type"], "refresh_token")
+        self.zalo.invalidate_recordset()
+        self.assertEqual(self.zalo.access_token, "fresh-token")
+        self.assertEqual(self.zalo.refresh_token, "refresh-1+")
+
+    def test_refused_refresh_fails_the_message(self):
+        self.zalo.write(
+            {
+                "access_token": "expired",
+                "refresh_token": "spent",
+                "token_url": f"{self.fake.url}/v4/oa/access_token",
+            }
+        )
+        dossier = self._fill(self._new_dossier())
+        dossier.action_receive()
+        alert = dossier.notification_ids
+        self._run_jobs()
+        self.assertEqual(alert.state, "failed")
+        self.assertIn("Invalid refresh_token", alert.error)
