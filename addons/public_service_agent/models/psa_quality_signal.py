@@ -343,11 +343,13 @@ class PsaQualitySignal(models.Model):
 
     @api.model
     def _sql_out_of_hours(self, rule, since):
-        # Filing time in the agent's time zone against its opening hours (lunch counts as open).
+        # Filing time in the agent's time zone against its opening hours (lunch counts as open)
+        # and its closed days.
         return SQL(
             """
             WITH filed AS (
                 SELECT d.id, d.agent_id, d.staff_user_id, a.resource_calendar_id AS calendar_id,
+                       d.create_date AS utc,
                        (d.create_date AT TIME ZONE 'UTC')
                            AT TIME ZONE COALESCE(c.tz, 'Asia/Ho_Chi_Minh') AS local
                   FROM psa_dossier d
@@ -358,7 +360,14 @@ class PsaQualitySignal(models.Model):
             SELECT f.agent_id, f.staff_user_id AS staff_id, '' AS subject, COUNT(*) AS n,
                    (array_agg(f.id ORDER BY f.id DESC))[1:%(limit)s] AS dossier_ids
               FROM filed f
-             WHERE NOT EXISTS (
+             WHERE EXISTS (
+                    -- closed days (public holidays) of the agent's calendar, or of all calendars
+                    SELECT 1 FROM resource_calendar_leaves l
+                     WHERE l.resource_id IS NULL
+                       AND (l.calendar_id = f.calendar_id OR l.calendar_id IS NULL)
+                       AND f.utc BETWEEN l.date_from AND l.date_to
+                   )
+                OR NOT EXISTS (
                     SELECT 1 FROM resource_calendar_attendance att
                      WHERE att.calendar_id = f.calendar_id
                        AND att.display_type IS NULL

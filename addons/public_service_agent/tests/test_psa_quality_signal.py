@@ -132,6 +132,17 @@ class TestPsaQualitySignal(PsaDossierCommon):
         self.env.invalidate_all()
         self.Signal._cron_compute_signals()
         self.assertEqual(self._signals("out_of_hours").dossier_ids, dossiers[:3])
+        # A public holiday closes the agent all day: Monday 10:00 becomes out of hours too.
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Nghỉ lễ",
+                "calendar_id": calendar.id,
+                "date_from": datetime.combine(monday, time(0, 0)) - timedelta(hours=7),
+                "date_to": datetime.combine(monday, time(23, 59)) - timedelta(hours=7),
+            }
+        )
+        self.Signal._cron_compute_signals()
+        self.assertEqual(self._signals("out_of_hours").dossier_ids, dossiers)
 
     def test_fee_complaints_and_zero_evaluations(self):
         dossier = self._fill(self._dossiers(self.citizens[:1]))
