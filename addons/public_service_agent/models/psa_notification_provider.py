@@ -1,3 +1,5 @@
+import unicodedata
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -41,6 +43,12 @@ class PsaNotificationProvider(models.Model):
     )
     sender_name = fields.Char(string="Brand Name", help="SMS brand name registered for the Center.")
     timeout = fields.Float(string="Timeout (seconds)", default=10.0)
+    sms_unaccented = fields.Boolean(
+        string="Send Without Diacritics",
+        default=True,
+        help="Brand-name SMS in Vietnam are usually sent without diacritics: 160 characters "
+        "per message instead of 70.",
+    )
 
     @api.depends("provider_type")
     def _compute_channel(self):
@@ -65,6 +73,13 @@ class PsaNotificationProvider(models.Model):
         if method is None:
             raise ProviderError(f"No connector for {self.provider_type}", permanent=True)
         return method(notification)
+
+    @staticmethod
+    def _unaccent(text):
+        """'Hồ sơ đã được tiếp nhận' -> 'Ho so da duoc tiep nhan'."""
+        text = (text or "").replace("đ", "d").replace("Đ", "D")
+        decomposed = unicodedata.normalize("NFD", text)
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
 
     @staticmethod
     def _phone_84(phone):

@@ -118,7 +118,7 @@ class PsaNotificationProviderConnectors(models.Model):
     def _http_sms_send(self, notification):
         payload = {
             "to": self._phone_84(notification.recipient),
-            "text": notification.body,
+            "text": self._unaccent(notification.body) if self.sms_unaccented else notification.body,
             "sender": self.sender_name or "",
             "reference": notification.tracking_id,
         }

@@ -155,6 +155,9 @@ class TestPsaNotification(PsaContactCentreCommon):
         self.assertEqual(len(texts), 4)  # received + three delivery events
         self.assertEqual(len([t for t in texts if "EB123456789VN" in t]), 3)
         self.assertEqual(len([t for t in texts if "02/12/2026" in t]), 1)
+        # Brand-name SMS go without diacritics by default.
+        self.assertTrue(any(t.startswith("TTPVHCC HN: Ho so ") for t in texts), texts)
+        self.assertFalse(any("đ" in t or "ồ" in t for t in texts))
         self.assertEqual(
             self.fake.sent("/sms")[0]["headers"].get("Authorization"), "Bearer sms-test-key"
         )

@@ -134,7 +134,7 @@ class TestPsaTicket(PsaContactCentreCommon):
         self.assertEqual((alert.channel, alert.event_code), ("sms", "ticket_answered"))
         self._run_jobs()
         self.assertEqual(alert.state, "sent")
-        self.assertIn("không được thu thêm phí", self.fake.sent("/sms")[-1]["body"]["text"])
+        self.assertIn("khong duoc thu them phi", self.fake.sent("/sms")[-1]["body"]["text"])
         self.assertIn(ticket.name, self.fake.sent("/sms")[-1]["body"]["text"])
         without = self.Ticket.create({"subject": "Hỏi", "answer": "..."})
         with self.assertRaises(UserError):
