@@ -283,6 +283,14 @@ class TestPsaContactCentreRpc(PsaHttpCommon):
         fields = self._call_kw("psa.agent", "fields_get", [], {"attributes": ["type"]})
         self.assertNotIn("risk_score", fields)
         self.assertNotIn("open_signal_count", fields)
+        # Nor the alerts, tickets and proxy on their own agent's dossiers.
+        dossier = self.ticket.dossier_id
+        for field in ("notification_ids", "ticket_ids", "proxy_id"):
+            with self.assertRaises(JsonRpcException):
+                self._call_kw("psa.dossier", "read", [dossier.ids, [field]])
+        self.assertEqual(
+            self._call_kw("psa.dossier", "read", [dossier.ids, ["name"]])[0]["name"], dossier.name
+        )
 
     def test_officer_reads_tickets_over_rpc(self):
         self._login(self.officer)
