@@ -155,6 +155,12 @@ class PsaTicket(models.Model):
         help="Id of the conversation on the contact-centre platform, for idempotent updates.",
     )
 
+    delivery_ref = fields.Char(
+        string="Postal Tracking Number",
+        index="btree_not_null",
+        help="The tracking number of the delivery concerned, as the caller gave it; "
+        "postal_delivery links the delivery from it.",
+    )
     delivery_interprovince = fields.Boolean(
         string="Delivery From Another Province",
         help="Postal complaints get 7 working days instead of 5 (Circular 17/2017 Art. 8).",
@@ -357,6 +363,8 @@ class PsaTicket(models.Model):
             vals["contact_email"] = email
         if vals.get("dossier_code"):
             vals["dossier_code"] = "".join(vals["dossier_code"].split()).upper()[:64]
+        if vals.get("delivery_ref"):
+            vals["delivery_ref"] = "".join(vals["delivery_ref"].split()).upper()[:40]
 
     @api.model
     def _cron_refresh_overdue(self):
@@ -530,6 +538,7 @@ class PsaTicket(models.Model):
             "contact_phone": self._psa_text(contact.get("phone"), "contact.phone", 20),
             "contact_email": self._psa_text(contact.get("email"), "contact.email", 120),
             "dossier_code": self._psa_text(payload.get("dossier_code"), "dossier_code", 64),
+            "delivery_ref": self._psa_text(payload.get("tracking_number"), "tracking_number", 40),
         }
         Ticket = self.sudo()
         ticket = Ticket.search([("external_id", "=", external_id)], limit=1)

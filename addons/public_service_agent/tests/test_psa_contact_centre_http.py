@@ -141,6 +141,7 @@ class TestPsaContactCentreApi(PsaHttpCommon):
             "description": "Gọi lúc 9h, phản ánh đại lý A.",
             "contact": {"name": "Nguyễn Văn An", "phone": "0912345678"},
             "dossier_code": self.dossier.name,
+            "tracking_number": "eb 123 456 789 vn",
             "call": {
                 "id": "CALL-1",
                 "start": "2026-11-30T02:00:00Z",
@@ -157,6 +158,7 @@ class TestPsaContactCentreApi(PsaHttpCommon):
         self.assertTrue(answer["created"])
         ticket = self.env["psa.ticket"].search([("name", "=", answer["ticket"])])
         self.assertEqual(ticket.external_id, "VCS-20261130-0001")
+        self.assertEqual(ticket.delivery_ref, "EB123456789VN")
         self.assertEqual(ticket.dossier_id, self.dossier)
         self.assertEqual(ticket.citizen_id, self.citizen)  # same phone as the dossier's citizen
         self.assertEqual(ticket.agent_id, self.agent_a)
