@@ -16,9 +16,21 @@ class PsaDossier(models.Model):
         index="btree_not_null",
         ondelete="restrict",
         help="The authorised person who filed for the citizen, when not the citizen.",
+        groups="public_service_agent.group_psa_officer",
     )
-    notification_ids = fields.One2many("psa.notification", "dossier_id", string="Alerts Sent")
-    ticket_ids = fields.One2many("psa.ticket", "dossier_id", string="Tickets")
+    # The Center's records: agent staff read the dossier, not these.
+    notification_ids = fields.One2many(
+        "psa.notification",
+        "dossier_id",
+        string="Alerts Sent",
+        groups="public_service_agent.group_psa_officer",
+    )
+    ticket_ids = fields.One2many(
+        "psa.ticket",
+        "dossier_id",
+        string="Tickets",
+        groups="public_service_agent.group_psa_officer",
+    )
 
     def _psa_notification_values(self):
         """Placeholder values of the dossier's alerts: nothing the citizen does not know."""

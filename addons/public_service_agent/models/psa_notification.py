@@ -6,6 +6,7 @@ import psycopg2
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
 from .psa_notification_template import EVENTS, NOTIFY_CHANNELS, STATUS_EVENTS
@@ -139,6 +140,15 @@ class PsaNotification(models.Model):
         }
         return self._create_and_dispatch("ticket_answered", [req])
 
+    def action_retry(self):
+        """Administrators send a failed SMS or Zalo message again (after fixing a gateway)."""
+        failed = self.filtered(lambda n: n.state == "failed" and n.channel != "email")
+        if failed != self:
+            raise UserError(self.env._("Only failed SMS and Zalo messages can be sent again."))
+        failed.write({"state": "queued", "error": False})
+        failed._dispatch()
+        return True
+
     # ------------------------------------------------------------------ internals
     @api.model
     def _create_and_dispatch(self, event_code, requests_):
@@ -223,7 +233,7 @@ class PsaNotification(models.Model):
                 max_retries=MAX_RETRIES,
                 description=f"Citizen notification {notification.event_code} "
                 f"({notification.channel}) #{notification.id}",
-                identity_key=f"psa.notification:{notification.id}",
+                identity_key=f"psa.notification:{notification.id}:{notification.write_date}",
             )._send_job()
 
     def _send_email(self):

@@ -1,3 +1,5 @@
+import unicodedata
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -28,8 +30,25 @@ class PsaNotificationProvider(models.Model):
     )
     endpoint_url = fields.Char(string="Endpoint URL", required=True)
     access_token = fields.Char(groups="public_service_agent.group_psa_admin", copy=False)
+    # Zalo OA: the access token is refreshed with these when Zalo says it expired.
+    refresh_token = fields.Char(groups="public_service_agent.group_psa_admin", copy=False)
+    app_id = fields.Char(string="Zalo App ID", groups="public_service_agent.group_psa_admin")
+    app_secret = fields.Char(
+        string="Zalo App Secret", groups="public_service_agent.group_psa_admin", copy=False
+    )
+    token_url = fields.Char(
+        string="Token URL",
+        groups="public_service_agent.group_psa_admin",
+        help="Zalo OA OAuth endpoint; empty: https://oauth.zaloapp.com/v4/oa/access_token",
+    )
     sender_name = fields.Char(string="Brand Name", help="SMS brand name registered for the Center.")
     timeout = fields.Float(string="Timeout (seconds)", default=10.0)
+    sms_unaccented = fields.Boolean(
+        string="Send Without Diacritics",
+        default=True,
+        help="Brand-name SMS in Vietnam are usually sent without diacritics: 160 characters "
+        "per message instead of 70.",
+    )
 
     @api.depends("provider_type")
     def _compute_channel(self):
@@ -54,6 +73,13 @@ class PsaNotificationProvider(models.Model):
         if method is None:
             raise ProviderError(f"No connector for {self.provider_type}", permanent=True)
         return method(notification)
+
+    @staticmethod
+    def _unaccent(text):
+        """'Hồ sơ đã được tiếp nhận' -> 'Ho so da duoc tiep nhan'."""
+        text = (text or "").replace("đ", "d").replace("Đ", "D")
+        decomposed = unicodedata.normalize("NFD", text)
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
 
     @staticmethod
     def _phone_84(phone):

@@ -2,7 +2,7 @@ import hashlib
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .psa_quality_rule import SIGNAL_TYPES
@@ -102,6 +102,22 @@ class PsaQualitySignal(models.Model):
             signal.evidence_count = len(signal.dossier_ids) + len(signal.ticket_ids)
 
     # ------------------------------------------------------------------ review
+    REVIEW_FIELDS = frozenset(("state", "action_type", "review_note"))
+
+    def write(self, vals):
+        # Officers review signals; what the computation found is not theirs to change.
+        if not self.env.su:
+            mail = {name for name in vals if name.startswith(("message_", "activity_"))}
+            computed = set(vals) - self.REVIEW_FIELDS - mail
+            if computed:
+                raise UserError(
+                    self.env._(
+                        "Only the review of a signal can be changed, not %(fields)s.",
+                        fields=", ".join(sorted(computed)),
+                    )
+                )
+        return super().write(vals)
+
     def _state_check(self, old_state, new_state, vals):
         result = super()._state_check(old_state, new_state, vals)
         if new_state == "actioned":
@@ -227,9 +243,9 @@ class PsaQualitySignal(models.Model):
         if kind == "proxy":
             return self.env._("One proxy filed for %(n)s citizens", n=row["n"])
         if kind == "out_of_hours":
-            return self.env._("%(n)s dossiers filed outside opening hours", n=row["n"])
+            return self.env._("Dossiers filed outside opening hours: %(n)s", n=row["n"])
         if kind == "fee_complaint":
-            return self.env._("%(n)s complaints of extra fees or documents", n=row["n"])
+            return self.env._("Complaints of extra fees or documents: %(n)s", n=row["n"])
         if kind in ("supplement_rate", "refusal_rate"):
             return self.env._(
                 "%(rate)s%% of %(total)s dossiers of a procedure, against %(norm)s%% elsewhere",
@@ -237,7 +253,7 @@ class PsaQualitySignal(models.Model):
                 total=row["total"],
                 norm=round(100 * row["norm"]),
             )
-        return self.env._("%(n)s evaluations scored 0 on cost or attitude", n=row["n"])
+        return self.env._("Evaluations scoring 0 on cost or attitude: %(n)s", n=row["n"])
 
     @api.model
     def _upsert(self, found):
@@ -327,11 +343,13 @@ class PsaQualitySignal(models.Model):
 
     @api.model
     def _sql_out_of_hours(self, rule, since):
-        # Filing time in the agent's time zone against its opening hours (lunch counts as open).
+        # Filing time in the agent's time zone against its opening hours (lunch counts as open)
+        # and its closed days.
         return SQL(
             """
             WITH filed AS (
                 SELECT d.id, d.agent_id, d.staff_user_id, a.resource_calendar_id AS calendar_id,
+                       d.create_date AS utc,
                        (d.create_date AT TIME ZONE 'UTC')
                            AT TIME ZONE COALESCE(c.tz, 'Asia/Ho_Chi_Minh') AS local
                   FROM psa_dossier d
@@ -342,7 +360,14 @@ class PsaQualitySignal(models.Model):
             SELECT f.agent_id, f.staff_user_id AS staff_id, '' AS subject, COUNT(*) AS n,
                    (array_agg(f.id ORDER BY f.id DESC))[1:%(limit)s] AS dossier_ids
               FROM filed f
-             WHERE NOT EXISTS (
+             WHERE EXISTS (
+                    -- closed days (public holidays) of the agent's calendar, or of all calendars
+                    SELECT 1 FROM resource_calendar_leaves l
+                     WHERE l.resource_id IS NULL
+                       AND (l.calendar_id = f.calendar_id OR l.calendar_id IS NULL)
+                       AND f.utc BETWEEN l.date_from AND l.date_to
+                   )
+                OR NOT EXISTS (
                     SELECT 1 FROM resource_calendar_attendance att
                      WHERE att.calendar_id = f.calendar_id
                        AND att.display_type IS NULL

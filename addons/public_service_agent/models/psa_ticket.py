@@ -35,6 +35,10 @@ DEFAULT_SLA_DAYS = 5
 # the province, 7 between provinces.
 DELIVERY_SLA_DAYS = {False: 5, True: 7}
 CODE_RE = re.compile(r"^[0-9A-Za-z.]{1,40}-\d{6}-\d{4,6}$")
+# Set by the system only (sequence, platform id, clock): not over RPC, not by import.
+PROTECTED_FIELDS = frozenset(
+    ("name", "external_id", "date_open", "date_closed", "date_answered", "answer_count")
+)
 
 
 class PsaTicket(models.Model):
@@ -151,6 +155,12 @@ class PsaTicket(models.Model):
         help="Id of the conversation on the contact-centre platform, for idempotent updates.",
     )
 
+    delivery_ref = fields.Char(
+        string="Postal Tracking Number",
+        index="btree_not_null",
+        help="The tracking number of the delivery concerned, as the caller gave it; "
+        "postal_delivery links the delivery from it.",
+    )
     delivery_interprovince = fields.Boolean(
         string="Delivery From Another Province",
         help="Postal complaints get 7 working days instead of 5 (Circular 17/2017 Art. 8).",
@@ -298,6 +308,7 @@ class PsaTicket(models.Model):
     def create(self, vals_list):
         vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
+            self._check_protected(vals)
             self._clean_contact_vals(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code("psa.ticket") or "/"
@@ -307,18 +318,35 @@ class PsaTicket(models.Model):
 
     def write(self, vals):
         vals = dict(vals)
+        self._check_protected(vals)
         self._clean_contact_vals(vals)
         result = super().write(vals)
         if "stage_id" in vals:
             self.filtered(lambda t: t.is_closed and not t.date_closed)._stamp_closed()
             reopened = self.filtered(lambda t: not t.is_closed and t.date_closed)
             if reopened:
-                reopened.write({"date_closed": False})
+                reopened.sudo().write({"date_closed": False})
         return result
+
+    def _check_protected(self, vals):
+        if self.env.su:
+            return
+        forbidden = sorted(
+            f for f in PROTECTED_FIELDS & set(vals) if not (f == "name" and vals[f] == "/")
+        )
+        if forbidden:
+            raise UserError(
+                self.env._(
+                    "These fields are set by the system and cannot be changed: %(fields)s",
+                    fields=", ".join(
+                        self._fields[f]._description_string(self.env) for f in forbidden
+                    ),
+                )
+            )
 
     def _stamp_closed(self):
         if self:
-            self.write({"date_closed": fields.Datetime.now()})
+            self.sudo().write({"date_closed": fields.Datetime.now()})
 
     @api.model
     def _clean_contact_vals(self, vals):
@@ -335,6 +363,8 @@ class PsaTicket(models.Model):
             vals["contact_email"] = email
         if vals.get("dossier_code"):
             vals["dossier_code"] = "".join(vals["dossier_code"].split()).upper()[:64]
+        if vals.get("delivery_ref"):
+            vals["delivery_ref"] = "".join(vals["delivery_ref"].split()).upper()[:40]
 
     @api.model
     def _cron_refresh_overdue(self):
@@ -508,6 +538,7 @@ class PsaTicket(models.Model):
             "contact_phone": self._psa_text(contact.get("phone"), "contact.phone", 20),
             "contact_email": self._psa_text(contact.get("email"), "contact.email", 120),
             "dossier_code": self._psa_text(payload.get("dossier_code"), "dossier_code", 64),
+            "delivery_ref": self._psa_text(payload.get("tracking_number"), "tracking_number", 40),
         }
         Ticket = self.sudo()
         ticket = Ticket.search([("external_id", "=", external_id)], limit=1)

@@ -1,3 +1,5 @@
+import uuid
+
 from odoo import api, fields, models
 
 
@@ -12,7 +14,14 @@ class PsaTicketCall(models.Model):
     _order = "date_start desc, id desc"
 
     ticket_id = fields.Many2one("psa.ticket", required=True, ondelete="cascade", index=True)
-    external_id = fields.Char(string="Platform Call ID", required=True, index=True, readonly=True)
+    external_id = fields.Char(
+        string="Platform Call ID",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: f"manual-{uuid.uuid4().hex[:16]}",
+        help="Calls logged by hand during a call get a local id.",
+    )
     channel = fields.Selection(related="ticket_id.channel", store=True)
     direction = fields.Selection(
         [("inbound", "Inbound"), ("outbound", "Outbound")], default="inbound", required=True

@@ -5,6 +5,8 @@ It speaks the two documented shapes and misbehaves on purpose, by phone number:
 - ending in 5555: answers HTTP 503 to the first ``fail_times`` requests, then succeeds;
 - ending in 9999: refuses the number (ZNS error -108, SMS HTTP 400);
 - anything else: accepted with a new message id.
+ZNS with the access token "expired" answers -124; ``/v4/oa/access_token`` exchanges the current
+refresh token (single-use, like Zalo's) for "fresh-token" and a new refresh token.
 Every request is recorded (path, headers, JSON body) in ``requests``.
 """
 
@@ -12,6 +14,7 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 
 class FakeProvider:
@@ -19,6 +22,7 @@ class FakeProvider:
         self.fail_times = fail_times
         self.slow_seconds = slow_seconds
         self.requests = []
+        self.refresh_token = "refresh-1"
         self._failures = {}
         self._lock = threading.Lock()
         fake = self
@@ -29,12 +33,16 @@ class FakeProvider:
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
+                raw = self.rfile.read(length)
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    body = json.loads(raw or b"{}")
+                else:
+                    body = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
                 with fake._lock:
                     fake.requests.append(
                         {"path": self.path, "headers": dict(self.headers), "body": body}
                     )
-                status, answer = fake._answer(self.path, body)
+                status, answer = fake._answer(self.path, body, self.headers)
                 if status is None:
                     return
                 data = json.dumps(answer).encode()
@@ -65,8 +73,19 @@ class FakeProvider:
         self.server.server_close()
         self.thread.join(5)
 
-    def _answer(self, path, body):
+    def _answer(self, path, body, headers):
+        if path.startswith("/v4/oa/access_token"):
+            if body.get("refresh_token") == self.refresh_token and headers.get("secret_key"):
+                self.refresh_token = f"{self.refresh_token}+"
+                return 200, {
+                    "access_token": "fresh-token",
+                    "refresh_token": self.refresh_token,
+                    "expires_in": "90000",
+                }
+            return 200, {"error": -14014, "error_name": "Invalid refresh_token"}
         zns = path.startswith("/message/template")
+        if zns and headers.get("access_token") == "expired":
+            return 200, {"error": -124, "message": "Access token is invalid"}
         phone = str(body.get("phone") if zns else body.get("to") or "")
         if phone.endswith("0000"):
             time.sleep(self.slow_seconds)

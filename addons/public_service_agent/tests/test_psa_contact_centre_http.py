@@ -43,6 +43,7 @@ class TestPsaContactForm(PsaHttpCommon):
     def test_form_files_a_fee_complaint_about_an_agent(self):
         page = self.url_open("/lien-he")
         self.assertEqual(page.status_code, 200)
+        self.assertIn("o_psa_contact_form", self.url_open("/contact-centre").text)
         self.assertIn("o_psa_contact_form", page.text)
         self.assertEqual(page.headers.get("Cache-Control"), "no-store")
         self.assertIn(f'value="{self.agent_a.id}"', page.text)
@@ -140,6 +141,7 @@ class TestPsaContactCentreApi(PsaHttpCommon):
             "description": "Gọi lúc 9h, phản ánh đại lý A.",
             "contact": {"name": "Nguyễn Văn An", "phone": "0912345678"},
             "dossier_code": self.dossier.name,
+            "tracking_number": "eb 123 456 789 vn",
             "call": {
                 "id": "CALL-1",
                 "start": "2026-11-30T02:00:00Z",
@@ -156,6 +158,7 @@ class TestPsaContactCentreApi(PsaHttpCommon):
         self.assertTrue(answer["created"])
         ticket = self.env["psa.ticket"].search([("name", "=", answer["ticket"])])
         self.assertEqual(ticket.external_id, "VCS-20261130-0001")
+        self.assertEqual(ticket.delivery_ref, "EB123456789VN")
         self.assertEqual(ticket.dossier_id, self.dossier)
         self.assertEqual(ticket.citizen_id, self.citizen)  # same phone as the dossier's citizen
         self.assertEqual(ticket.agent_id, self.agent_a)
@@ -244,10 +247,19 @@ class TestPsaContactCentreRpc(PsaHttpCommon):
             }
         )
         cls.employee = new_test_user(cls.env, login="t_employee_cc", groups="base.group_user")
+        # A trainer (agent_training) is an internal user without any right here.
+        trainer = cls.env.ref("agent_training.group_training_trainer", raise_if_not_found=False)
+        cls.outsiders = cls.staff_a | cls.employee
+        if trainer:
+            cls.outsiders |= new_test_user(
+                cls.env,
+                login="t_trainer_cc",
+                groups=f"base.group_user,{trainer.get_external_id()[trainer.id]}",
+            )
 
     @mute_logger(*DENIALS)
     def test_portal_and_plain_employees_are_refused(self):
-        for user in (self.staff_a, self.employee):
+        for user in self.outsiders:
             self._login(user)
             for model in (
                 "psa.ticket",
@@ -266,6 +278,21 @@ class TestPsaContactCentreRpc(PsaHttpCommon):
                 self._call_kw("psa.ticket", "read", [self.ticket.ids, ["contact_phone"]])
             with self.assertRaises(JsonRpcException):
                 self._call_kw("psa.ticket", "create", [{"subject": "x"}])
+        # Agent staff do not see the broker-risk score of their own agent either.
+        self._login(self.staff_a)
+        with self.assertRaises(JsonRpcException):
+            self._call_kw("psa.agent", "read", [self.agent_a.ids, ["risk_score"]])
+        fields = self._call_kw("psa.agent", "fields_get", [], {"attributes": ["type"]})
+        self.assertNotIn("risk_score", fields)
+        self.assertNotIn("open_signal_count", fields)
+        # Nor the alerts, tickets and proxy on their own agent's dossiers.
+        dossier = self.ticket.dossier_id
+        for field in ("notification_ids", "ticket_ids", "proxy_id"):
+            with self.assertRaises(JsonRpcException):
+                self._call_kw("psa.dossier", "read", [dossier.ids, [field]])
+        self.assertEqual(
+            self._call_kw("psa.dossier", "read", [dossier.ids, ["name"]])[0]["name"], dossier.name
+        )
 
     def test_officer_reads_tickets_over_rpc(self):
         self._login(self.officer)

@@ -1,7 +1,7 @@
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from .common_contact_centre import PsaContactCentreCommon
@@ -155,6 +155,9 @@ class TestPsaNotification(PsaContactCentreCommon):
         self.assertEqual(len(texts), 4)  # received + three delivery events
         self.assertEqual(len([t for t in texts if "EB123456789VN" in t]), 3)
         self.assertEqual(len([t for t in texts if "02/12/2026" in t]), 1)
+        # Brand-name SMS go without diacritics by default.
+        self.assertTrue(any(t.startswith("TTPVHCC HN: Ho so ") for t in texts), texts)
+        self.assertFalse(any("đ" in t or "ồ" in t for t in texts))
         self.assertEqual(
             self.fake.sent("/sms")[0]["headers"].get("Authorization"), "Bearer sms-test-key"
         )
@@ -172,12 +175,23 @@ class TestPsaNotification(PsaContactCentreCommon):
                 {"event_code": "dossier_received", "channel": "sms", "body": "Again"}
             )
 
+    @mute_logger("odoo.addons.base.models.ir_model")
     def test_no_provider_means_failed_not_lost(self):
         (self.zalo | self.sms).active = False
         alert = self._received_dossier(self.citizen).notification_ids
         self._run_jobs()
         self.assertEqual(alert.state, "failed")
         self.assertIn("No provider", alert.error)
+        # Once the gateway is on, an administrator sends it again; officers cannot.
+        self.zalo.active = True
+        with self.assertRaises(AccessError):
+            alert.with_user(self.officer).action_retry()
+        alert.with_user(self.admin_user).action_retry()
+        self.assertEqual(alert.state, "queued")
+        self._run_jobs()
+        self.assertEqual(alert.state, "sent")
+        with self.assertRaises(UserError):
+            alert.with_user(self.admin_user).action_retry()
 
     @mute_logger("odoo.sql_db")
     def test_a_concurrent_duplicate_is_skipped_not_an_error(self):
@@ -190,3 +204,51 @@ class TestPsaNotification(PsaContactCentreCommon):
             ]
         )
         self.assertEqual(created.mapped("dedup_key"), ["psa.dossier:0:dossier_done:sms"])
+
+
+@tagged("post_install", "-at_install")
+class TestPsaZaloTokenRefresh(PsaContactCentreCommon, HttpCase):
+    """An expired OA access token is refreshed once and the message goes through.
+
+    HttpCase: the refreshed tokens are committed through a cursor of their own, which the test
+    registry maps onto the test transaction.
+    """
+
+    def test_expired_token_is_refreshed_and_kept(self):
+        self.zalo.write(
+            {
+                "access_token": "expired",
+                "refresh_token": "refresh-1",
+                "app_id": "123",
+                "app_secret": "s3cr3t",
+                "token_url": f"{self.fake.url}/v4/oa/access_token",
+            }
+        )
+        self.env.flush_all()  # what an administrator saved earlier
+        dossier = self._fill(self._new_dossier())
+        dossier.action_receive()
+        alert = dossier.notification_ids
+        self._run_jobs()
+        self.assertEqual(alert.state, "sent")
+        paths = [r["path"] for r in self.fake.requests]
+        self.assertEqual(paths, ["/message/template", "/v4/oa/access_token", "/message/template"])
+        self.assertEqual(self.fake.requests[2]["headers"]["access_token"], "fresh-token")
+        self.assertEqual(self.fake.requests[1]["body"]["grant_type"], "refresh_token")
+        self.zalo.invalidate_recordset()
+        self.assertEqual(self.zalo.access_token, "fresh-token")
+        self.assertEqual(self.zalo.refresh_token, "refresh-1+")
+
+    def test_refused_refresh_fails_the_message(self):
+        self.zalo.write(
+            {
+                "access_token": "expired",
+                "refresh_token": "spent",
+                "token_url": f"{self.fake.url}/v4/oa/access_token",
+            }
+        )
+        dossier = self._fill(self._new_dossier())
+        dossier.action_receive()
+        alert = dossier.notification_ids
+        self._run_jobs()
+        self.assertEqual(alert.state, "failed")
+        self.assertIn("Invalid refresh_token", alert.error)

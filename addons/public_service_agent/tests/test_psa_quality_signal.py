@@ -1,7 +1,7 @@
 from datetime import datetime, time, timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -132,6 +132,17 @@ class TestPsaQualitySignal(PsaDossierCommon):
         self.env.invalidate_all()
         self.Signal._cron_compute_signals()
         self.assertEqual(self._signals("out_of_hours").dossier_ids, dossiers[:3])
+        # A public holiday closes the agent all day: Monday 10:00 becomes out of hours too.
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Nghỉ lễ",
+                "calendar_id": calendar.id,
+                "date_from": datetime.combine(monday, time(0, 0)) - timedelta(hours=7),
+                "date_to": datetime.combine(monday, time(23, 59)) - timedelta(hours=7),
+            }
+        )
+        self.Signal._cron_compute_signals()
+        self.assertEqual(self._signals("out_of_hours").dossier_ids, dossiers)
 
     def test_fee_complaints_and_zero_evaluations(self):
         dossier = self._fill(self._dossiers(self.citizens[:1]))
@@ -195,6 +206,10 @@ class TestPsaQualitySignal(PsaDossierCommon):
         self.assertEqual(self.staff_a.with_user(self.officer).psa_risk_score, 30.0)
         with self.assertRaises(ValidationError):
             signal.action_explain()
+        with self.assertRaises(UserError):
+            signal.write({"score": 0})
+        with self.assertRaises(UserError):
+            signal.write({"dossier_ids": [(5,)]})
         signal.review_note = "Ba anh em một nhà, đã xác minh."
         signal.action_explain()
         self.assertEqual((signal.state, signal.reviewer_id), ("explained", self.officer))

@@ -70,6 +70,21 @@ class TestPsaTicket(PsaContactCentreCommon):
         ticket = self.Ticket.create({"subject": "Hỏi", "contact_phone": "0912345678"})
         self.assertFalse(ticket.citizen_id)
 
+    def test_system_fields_cannot_be_forged(self):
+        with self.assertRaises(UserError):
+            self.Ticket.create({"subject": "X", "name": "PA00-999999"})
+        with self.assertRaises(UserError):
+            self.Ticket.create({"subject": "X", "external_id": "VCS-forged"})
+        ticket = self.Ticket.create({"subject": "X"})
+        for vals in ({"date_open": "2020-01-01 00:00:00"}, {"date_closed": False}, {"name": "Y"}):
+            with self.assertRaises(UserError):
+                ticket.write(vals)
+        # Closing and reopening stamp the dates for the officer.
+        ticket.stage_id = self.env.ref("public_service_agent.ticket_stage_solved")
+        self.assertTrue(ticket.date_closed)
+        ticket.stage_id = self.env.ref("public_service_agent.ticket_stage_progress")
+        self.assertFalse(ticket.date_closed)
+
     def test_bad_contact_is_refused(self):
         with self.assertRaises(ValidationError):
             self.Ticket.create({"subject": "X", "contact_phone": "12345"})
@@ -119,7 +134,7 @@ class TestPsaTicket(PsaContactCentreCommon):
         self.assertEqual((alert.channel, alert.event_code), ("sms", "ticket_answered"))
         self._run_jobs()
         self.assertEqual(alert.state, "sent")
-        self.assertIn("không được thu thêm phí", self.fake.sent("/sms")[-1]["body"]["text"])
+        self.assertIn("khong duoc thu them phi", self.fake.sent("/sms")[-1]["body"]["text"])
         self.assertIn(ticket.name, self.fake.sent("/sms")[-1]["body"]["text"])
         without = self.Ticket.create({"subject": "Hỏi", "answer": "..."})
         with self.assertRaises(UserError):
