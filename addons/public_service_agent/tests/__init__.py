@@ -20,3 +20,4 @@ from . import test_psa_center_dashboard
 from . import test_psa_demo
 from . import test_psa_base_url
 from . import test_psa_i18n
+from . import test_psa_portal_home

@@ -120,26 +120,31 @@ class TestNoUntranslatedTerms(HttpCase):
             with self.subTest(module=module):
                 self.assertEqual(self.missing[module], [], f"{module}/i18n/vi.po lacks these")
 
-    def test_backend_views_render_in_vietnamese(self):
-        env = self.env(user=self.vi_user, context={"lang": "vi_VN"})
-        actions = (
+    def _backend_views(self, env):
+        """(model, view id, type) of every backend view our addons define or extend."""
+        data = (
             env["ir.model.data"]
             .sudo()
-            .search([("module", "in", self.modules), ("model", "=", "ir.actions.act_window")])
+            .search([("module", "in", self.modules), ("model", "=", "ir.ui.view")])
         )
-        seen = set()
+        views = set()
+        for view in env["ir.ui.view"].sudo().browse(data.mapped("res_id")):
+            if view.type == "qweb":
+                continue
+            while view.mode == "extension" and view.inherit_id:
+                view = view.inherit_id
+            views.add((view.model, view.id, view.type))
+        return sorted(views)
+
+    def test_backend_views_render_in_vietnamese(self):
+        env = self.env(user=self.vi_user, context={"lang": "vi_VN"})
         found = {}
-        for data in actions:
-            action = env["ir.actions.act_window"].sudo().browse(data.res_id)
-            if action.res_model not in env or (action.res_model, action.id) in seen:
+        views = self._backend_views(env)
+        self.assertGreater(len(views), 30)
+        for model, view_id, view_type in views:
+            if model not in env or not env[model].has_access("read"):
                 continue
-            seen.add((action.res_model, action.id))
-            Model = env[action.res_model]
-            if not Model.has_access("read"):
-                continue
-            views = [(view_id or False, kind) for view_id, kind in action.views]
-            views.append((action.search_view_id.id or False, "search"))
-            result = Model.get_views(views)
+            result = env[model].get_views([(view_id, view_type)])
             texts = []
             for view in result["views"].values():
                 arch = etree.fromstring(view["arch"])
@@ -154,8 +159,7 @@ class TestNoUntranslatedTerms(HttpCase):
                     texts += [_norm(label) for _key, label in field.get("selection") or []]
             english = self._english_in(texts)
             if english:
-                found[data.complete_name] = english
-        self.assertGreater(len(seen), 10)
+                found[f"{model} {view_type} #{view_id}"] = english
         self.assertEqual(found, {}, "English terms in backend views of a vi_VN user")
 
     def _page_texts(self, url):
