@@ -4,9 +4,9 @@ from odoo.addons.public_service_agent.controllers.main import PsaPublic
 
 
 class PostalTracking(PsaPublic):
-    def _psa_tracking_result(self, dossier):
+    def _psa_tracking_result(self, dossier, digits=""):
         """Adds the deliveries: status and the carrier's tracking number, nothing personal."""
-        result = super()._psa_tracking_result(dossier)
+        result = super()._psa_tracking_result(dossier, digits)
         deliveries = (
             request.env["postal.delivery"]
             .sudo()
