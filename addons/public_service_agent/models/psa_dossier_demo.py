@@ -14,7 +14,7 @@ class PsaDossier(models.Model):
     before today, with the people who did each step.
     """
 
-    _inherit = "psa.dossier"
+    _inherit = "psa.dossier"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _demo_set_history(self, xmlid, received_days_ago, steps, officer_xmlid):
