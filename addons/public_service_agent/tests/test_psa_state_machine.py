@@ -40,6 +40,12 @@ class TestPsaStateMachineRules(PsaCommon):
         with self.assertRaisesRegex(ValidationError, "Allowed next states: Training"):
             self.agent_a.write({"state": "ready"})
 
+    def test_rpc_context_cannot_skip_the_table(self):
+        admin = self.env["res.users"].browse(self.admin_user.id)
+        agent = self.agent_a.with_user(admin).with_context(psa_state_unchecked=True)
+        with self.assertRaisesRegex(ValidationError, "cannot go from"):
+            agent.write({"state": "active"})
+
     def test_shortest_path_and_unreachable_state(self):
         Agent = self.env["psa.agent"]
         self.assertEqual(Agent._state_path("draft", "ready"), ["training", "ready"])
