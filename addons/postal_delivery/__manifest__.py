@@ -24,6 +24,7 @@
         "views/postal_handover_views.xml",
         "views/postal_delivery_views.xml",
         "views/psa_dossier_views.xml",
+        "views/psa_ticket_views.xml",
         "views/postal_menus.xml",
         "views/postal_portal_templates.xml",
     ],

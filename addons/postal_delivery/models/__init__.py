@@ -6,3 +6,5 @@ from . import psa_dossier
 from . import postal_carrier_status
 from . import postal_webhook_event
 from . import postal_handover
+from . import psa_ticket
+from . import psa_center_dashboard

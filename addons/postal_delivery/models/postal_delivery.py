@@ -4,7 +4,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import create_index
+from odoo.tools import create_index, format_datetime
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -476,6 +476,34 @@ class PostalDelivery(models.Model):
             self._postal_delivered()
         if new_state == "returned":
             self._postal_returned()
+        if new_state in ("out_for_delivery", "failed_attempt", "delivered"):
+            self._notify_citizens_of(new_state)
+
+    def _notify_citizens_of(self, state):
+        """The citizen hears of their result's delivery on their own channel (contact centre)."""
+        Notification = self.env["psa.notification"].sudo()
+        returns = self.filtered(
+            lambda d: d.dossier_id and d.service_type in ("return_result", "both")
+        )
+        for delivery in returns:
+            values = {"tracking_number": delivery.tracking_ref or delivery.name}
+            occurrence = ""
+            if state == "failed_attempt":
+                occurrence = str(delivery.attempt_count)
+                last = delivery.attempt_count >= MAX_ATTEMPTS or not delivery.date_next_attempt
+                values["next_attempt"] = (
+                    self.env._("none, the result goes back to the agency")
+                    if last
+                    else format_datetime(
+                        self.env,
+                        delivery.date_next_attempt,
+                        tz=self.env["psa.dossier"]._center_calendar().tz,
+                        dt_format="dd/MM/yyyy",
+                    )
+                )
+            Notification._notify_citizens(
+                delivery.dossier_id, f"delivery_{state}", occurrence=occurrence, **values
+            )
 
     def _register_failed_attempt(self, moment):
         calendar = self.env["psa.dossier"]._center_calendar()

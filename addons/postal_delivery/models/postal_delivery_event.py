@@ -12,12 +12,16 @@ class PostalDeliveryEvent(models.Model):
         "postal.delivery", required=True, index=True, ondelete="cascade", readonly=True
     )
     state_from = fields.Selection(
-        selection=lambda self: self.env["postal.delivery"]._fields["state"].selection,
+        selection=lambda self: self.env["postal.delivery"]
+        ._fields["state"]
+        ._description_selection(self.env),
         string="From",
         readonly=True,
     )
     state_to = fields.Selection(
-        selection=lambda self: self.env["postal.delivery"]._fields["state"].selection,
+        selection=lambda self: self.env["postal.delivery"]
+        ._fields["state"]
+        ._description_selection(self.env),
         string="To",
         required=True,
         readonly=True,

@@ -13,7 +13,9 @@ class PostalLegLimit(models.Model):
     _order = "days, id"
 
     route = fields.Selection(
-        selection=lambda self: self.env["postal.delivery"]._fields["route"].selection,
+        selection=lambda self: self.env["postal.delivery"]
+        ._fields["route"]
+        ._description_selection(self.env),
         required=True,
     )
     days = fields.Integer(string="Working Days (J+n)", required=True)

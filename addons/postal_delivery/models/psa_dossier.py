@@ -15,7 +15,9 @@ class PsaDossier(models.Model):
         compute="_compute_postal_delivery", groups=DELIVERY_GROUPS
     )
     postal_state = fields.Selection(
-        selection=lambda self: self.env["postal.delivery"]._fields["state"].selection,
+        selection=lambda self: self.env["postal.delivery"]
+        ._fields["state"]
+        ._description_selection(self.env),
         string="Postal Status",
         compute="_compute_postal_delivery",
         groups=DELIVERY_GROUPS,

@@ -7,3 +7,5 @@ from . import test_postal_carrier_api
 from . import test_postal_handover
 from . import test_postal_portal
 from . import test_postal_access
+from . import test_postal_notification
+from . import test_postal_contact_centre

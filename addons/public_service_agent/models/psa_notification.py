@@ -80,17 +80,20 @@ class PsaNotification(models.Model):
 
     # ------------------------------------------------------------------ public API
     @api.model
-    def _notify_citizens(self, dossiers, event_code, **values):
+    def _notify_citizens(self, dossiers, event_code, occurrence="", **values):
         """Tell each dossier's citizen about ``event_code`` on the channel they chose.
 
-        Idempotent per dossier, event and channel. ``values`` fill the placeholders
-        (e.g. ``tracking_number``, ``next_attempt``). Returns the new notifications.
+        Idempotent per dossier, event, ``occurrence`` (for events that may happen more than
+        once, e.g. the second failed delivery attempt) and channel. ``values`` fill the
+        placeholders (e.g. ``tracking_number``, ``next_attempt``). Returns the new
+        notifications.
         """
         dossiers = dossiers.sudo()
         if not dossiers:
             return self.browse()
         if event_code not in dict(EVENTS):
             raise ValueError(f"Unknown notification event {event_code!r}")
+        suffix = f":{occurrence}" if occurrence else ""
         requests_ = []
         for dossier in dossiers:
             citizen = dossier.citizen_id
@@ -100,7 +103,7 @@ class PsaNotification(models.Model):
                     "dossier": dossier,
                     "citizen": citizen,
                     "channel": channel,
-                    "key": f"psa.dossier:{dossier.id}:{event_code}:{channel}",
+                    "key": f"psa.dossier:{dossier.id}:{event_code}{suffix}:{channel}",
                     "values": {**dossier._psa_notification_values(), **values},
                 }
             )
