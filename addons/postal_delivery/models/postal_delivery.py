@@ -772,7 +772,3 @@ class PostalDelivery(models.Model):
         if any(d.state != "draft" for d in self):
             raise UserError(self.env._("Only draft deliveries can be deleted; cancel the others."))
         return super().unlink()
-
-    @api.model
-    def _state_rank(self, state):
-        return STATE_RANK.get(state, -1)

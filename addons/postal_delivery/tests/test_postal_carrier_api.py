@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -168,3 +169,16 @@ class TestPostalCarrierApi(PostalCommon):
         delivery = self._new_delivery(self._done_dossier(), carrier_id=self.manual_carrier.id)
         delivery.action_request()
         self.assertEqual(delivery.tracking_ref, delivery.name)
+
+    def test_production_url_and_credentials_for_administrators(self):
+        self.carrier.sudo().write({"prod_environment": True, "api_url_prod": "http://127.0.0.1:9"})
+        self.assertEqual(self.carrier._api_url(), "http://127.0.0.1:9")
+        delivery = self._requested()
+        # Nothing listens there: a connection error is retried, then flagged.
+        self.assertIsNone(self._run_job(delivery, max_attempts=2))
+        self.assertFalse(delivery.tracking_ref)
+        self.assertEqual(delivery.with_context(postal_job_attempt=5)._job_send_shipping(), False)
+        self.assertEqual(delivery.job_state, "failed")
+        self.assertIn("cannot be reached", delivery.job_error)
+        with self.assertRaises(AccessError):
+            self.carrier.with_user(self.officer).read(["api_token"])

@@ -137,7 +137,12 @@ class TestPostalHandover(PostalCommon):
             self.assertAlmostEqual(width, size_mm[0], delta=2)
             self.assertAlmostEqual(height, size_mm[1], delta=2)
             text = "".join(page.extract_text() for page in reader.pages)
-            self.assertIn("".join(title.split()), "".join(text.split()), xmlid)
+            flat = "".join(text.split())
+            self.assertIn("".join(title.split()), flat, xmlid)
+            self.assertIn(delivery.dossier_id.name, flat, xmlid)
+            if record == handover:
+                self.assertIn(delivery.name, flat)  # the Phiếu gửi number
+                self.assertIn("Bưutá", flat)  # the receiving signer
         # The label carries the barcode and QR code as images.
         html = Report._render_qweb_html("postal_delivery.action_report_postal_label", delivery.ids)[
             0

@@ -177,7 +177,10 @@ class SubsidyPolicy(models.Model):
         """Demo only: the Center on the Vietnamese chart (VND), a subsidy expense account,
         one analytic account per policy and the treasury (Kho bạc) bank journal."""
         company = self.env.ref("base.main_company")
-        if company.chart_template != "vn" and not company._existing_accounting():
+        # As Odoo itself does in a demo database (account's demo entries are replaced), or on a
+        # company without entries; a company with real entries keeps its chart.
+        account_demo = self.env.ref("base.module_account").demo
+        if company.chart_template != "vn" and (account_demo or not company._existing_accounting()):
             self.env["account.chart.template"].try_loading("vn", company, install_demo=False)
         Account = self.env["account.account"].with_company(company)
         account = Account.search([("code", "=", "642801")], limit=1) or Account.create(
