@@ -5,7 +5,7 @@ import pytz
 from odoo import api, fields, models
 
 
-class PsaDossier(models.Model):
+class PsaDossier(models.Model):  # pylint: disable=consider-merging-classes-inherited
     """Demo-only helper, kept out of ``psa_dossier.py``: give demo dossiers a believable past.
 
     Demo data is loaded in one transaction, so the stage moves of a dossier created there

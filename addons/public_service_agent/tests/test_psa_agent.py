@@ -66,16 +66,27 @@ class TestPsaAgent(PsaCommon):
         self.assertIn("Extra fees reported on 1022", tracked.mapped("new_value_text"))
 
     def test_create_in_active_state_walks_the_checks(self):
-        # An import that asks for "active" goes through the same transitions.
-        agent = self.env["psa.agent"].create(
-            {"name": "Imported", "operator_id": self.operator_a.id, "state": "active"}
-        )
-        self.assertEqual(agent.state, "active")
+        # An import that asks for "active" goes through the same transitions and checks.
+        vals = {"name": "Imported", "operator_id": self.operator_a.id, "state": "active"}
+        ready = self.env["psa.agent"].create(dict(vals, state="ready"))
+        self.assertEqual(ready.state, "ready")
+        if self._training_installed():
+            # agent_training's launch gate is one of those checks: a new agent has no
+            # certified staff yet, so the walk stops there, with the gate's reasons.
+            with self.assertRaisesRegex(ValidationError, "cannot open yet"):
+                self.env["psa.agent"].create(vals)
+        else:
+            agent = self.env["psa.agent"].create(vals)
+            self.assertEqual(agent.state, "active")
         with self.assertRaises(ValidationError):
             self.env["psa.agent"].create(
                 {"name": "Bad", "operator_id": self.operator_a.id, "state": "suspended"}
             )
 
     def test_staff_are_portal_contacts_of_the_agent(self):
-        self.assertEqual(self.agent_a.staff_user_ids, self.staff_a)
+        colleagues = self.agent_a.staff_user_ids.filtered(
+            lambda u: u.login.startswith("t_colleague_")
+        )
+        self.assertEqual(self.agent_a.staff_user_ids - colleagues, self.staff_a)
+        self.assertNotIn(self.staff_b, self.agent_a.staff_user_ids)
         self.assertEqual(self.agent_b.staff_count, 1)

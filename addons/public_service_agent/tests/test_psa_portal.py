@@ -62,7 +62,9 @@ class TestPsaPortalIsolation(PsaHttpCommon):
         super().setUpClass()
         cls.dossier_a = cls._fill(cls._new_dossier(cls.agent_a))
         # Staff search the names typed at their counter.
-        cls.dossier_a.with_context(psa_skip_checks=True).write({"filed_name": "Nguyễn Văn An"})
+        cls.dossier_a.sudo().with_context(psa_skip_checks=True).write(
+            {"filed_name": "Nguyễn Văn An"}
+        )
         cls.dossier_b = cls._new_dossier(cls.agent_b)
         cls.doc_a = cls.dossier_a.document_ids.filtered("file")[0]
         cls.dossier_a.message_post(
