@@ -15,6 +15,7 @@ import cProfile
 import io
 import pstats
 import statistics
+import sys
 import time
 
 from lib.common import (
@@ -185,7 +186,7 @@ def main():
     res["create"] = bench_create(registry, fx, args.create_n, args.repeats, args.profile)
     lines = header_markdown(
         res,
-        f"bench/bench_dossier_create.py --create-n {args.create_n} --repeats {args.repeats}",
+        " ".join(["bench/bench_dossier_create.py", *sys.argv[1:]]),
         "## Dossiers (issue 3): batch creation",
     )
     save_report("bench_dossier_create", res, "\n".join(lines + create_markdown(res["create"])))

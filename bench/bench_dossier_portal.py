@@ -279,7 +279,7 @@ def main():
     res["portal"] = bench_portal(fx, args.db, args)
     lines = header_markdown(
         res,
-        f"bench/bench_dossier_portal.py --portal-n {args.portal_n} --clients {args.clients}",
+        " ".join(["bench/bench_dossier_portal.py", *sys.argv[1:]]),
         "## Dossiers (issue 3): portal",
     )
     save_report(

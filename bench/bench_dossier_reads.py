@@ -17,6 +17,7 @@ import functools
 import io
 import re
 import statistics
+import sys
 import time
 from datetime import datetime, timedelta
 
@@ -638,7 +639,7 @@ def main():
     res["reads"] = bench_reads(registry, fx, args.db, args)
     lines = header_markdown(
         res,
-        f"bench/bench_dossier_reads.py --rows {args.rows}",
+        " ".join(["bench/bench_dossier_reads.py", *sys.argv[1:]]),
         "## Dossiers (issue 3): kanban and overdue filter",
     )
     save_report("bench_dossier_reads", res, "\n".join(lines + reads_markdown(res["reads"], args)))

@@ -31,6 +31,7 @@ part 3 is stopped on exit.
 """
 
 import argparse
+import sys
 
 import bench_dossier_create as create
 import bench_dossier_portal as portal
@@ -41,7 +42,7 @@ from lib.dossiers import add_common_args, header_markdown, save_report, setup
 def markdown(res, args):
     lines = header_markdown(
         res,
-        f"bench/bench_dossiers.py --rows {args.rows}",
+        " ".join(["bench/bench_dossiers.py", *sys.argv[1:]]),
         "## Dossiers (issue 3): creation, kanban at 10k vs 1M, portal",
     )
     if res.get("create"):

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .selection import borrowed_selection
+
 
 class PostalCarrierStatus(models.Model):
     """A carrier's status code and the delivery state it means; administrators extend it."""
@@ -9,14 +11,14 @@ class PostalCarrierStatus(models.Model):
     _order = "carrier_type, code"
 
     carrier_type = fields.Selection(
-        selection=lambda self: self.env["postal.carrier"]._fields["carrier_type"].selection,
+        selection=borrowed_selection("postal.carrier", "carrier_type"),
         required=True,
         index=True,
     )
     code = fields.Char(required=True, index=True)
     name = fields.Char(string="Carrier's Label", translate=True)
     state = fields.Selection(
-        selection=lambda self: self.env["postal.delivery"]._fields["state"].selection,
+        selection=borrowed_selection("postal.delivery", "state"),
         string="Delivery Status",
         help="Empty: the code is known but moves nothing (for instance a held item).",
     )

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .selection import borrowed_selection
+
 
 class PostalDeliveryEvent(models.Model):
     """One step of a delivery's history: who or what moved it, when, from where to where."""
@@ -12,12 +14,12 @@ class PostalDeliveryEvent(models.Model):
         "postal.delivery", required=True, index=True, ondelete="cascade", readonly=True
     )
     state_from = fields.Selection(
-        selection=lambda self: self.env["postal.delivery"]._fields["state"].selection,
+        selection=borrowed_selection("postal.delivery", "state"),
         string="From",
         readonly=True,
     )
     state_to = fields.Selection(
-        selection=lambda self: self.env["postal.delivery"]._fields["state"].selection,
+        selection=borrowed_selection("postal.delivery", "state"),
         string="To",
         required=True,
         readonly=True,

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .selection import borrowed_selection
+
 DELIVERY_GROUPS = "postal_delivery.group_postal_dispatcher,base.group_portal"
 
 
@@ -15,7 +17,7 @@ class PsaDossier(models.Model):
         compute="_compute_postal_delivery", groups=DELIVERY_GROUPS
     )
     postal_state = fields.Selection(
-        selection=lambda self: self.env["postal.delivery"]._fields["state"].selection,
+        selection=borrowed_selection("postal.delivery", "state"),
         string="Postal Status",
         compute="_compute_postal_delivery",
         groups=DELIVERY_GROUPS,
