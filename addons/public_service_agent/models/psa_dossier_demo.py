@@ -5,7 +5,7 @@ import pytz
 from odoo import api, fields, models
 
 
-class PsaDossier(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class PsaDossier(models.Model):
     """Demo-only helper, kept out of ``psa_dossier.py``: give demo dossiers a believable past.
 
     Demo data is loaded in one transaction, so the stage moves of a dossier created there
@@ -14,7 +14,7 @@ class PsaDossier(models.Model):  # pylint: disable=consider-merging-classes-inhe
     before today, with the people who did each step.
     """
 
-    _inherit = "psa.dossier"
+    _inherit = "psa.dossier"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _demo_set_history(self, xmlid, received_days_ago, steps, officer_xmlid):
