@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-from .selection import borrowed_selection
-
 
 class PostalCarrierStatus(models.Model):
     """A carrier's status code and the delivery state it means; administrators extend it."""
@@ -11,14 +9,14 @@ class PostalCarrierStatus(models.Model):
     _order = "carrier_type, code"
 
     carrier_type = fields.Selection(
-        selection=borrowed_selection("postal.carrier", "carrier_type"),
+        selection="_selection_carrier_type",
         required=True,
         index=True,
     )
     code = fields.Char(required=True, index=True)
     name = fields.Char(string="Carrier's Label", translate=True)
     state = fields.Selection(
-        selection=borrowed_selection("postal.delivery", "state"),
+        selection="_selection_state",
         string="Delivery Status",
         help="Empty: the code is known but moves nothing (for instance a held item).",
     )
@@ -30,6 +28,16 @@ class PostalCarrierStatus(models.Model):
     _sql_constraints = [
         ("code_uniq", "unique(carrier_type, code)", "Each carrier code is mapped once."),
     ]
+
+    # The labels of the models they copy, in the reader's language (a plain copy of the list
+    # would stay in English).
+    @api.model
+    def _selection_carrier_type(self):
+        return self.env["postal.carrier"]._fields["carrier_type"]._description_selection(self.env)
+
+    @api.model
+    def _selection_state(self):
+        return self.env["postal.delivery"]._fields["state"]._description_selection(self.env)
 
     @api.model
     def _lookup(self, carrier_type, code):
