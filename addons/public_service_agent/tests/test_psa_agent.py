@@ -12,33 +12,37 @@ class TestPsaAgent(PsaCommon):
         self.assertTrue(self.agent_a.partner_id.is_company)
 
     def test_lifecycle_happy_path(self):
+        # The Center administrator opens, suspends and closes agents.
+        agent = self.agent_a.with_user(self.admin_user)
         self._open(self.agent_a)
-        self.assertEqual(self.agent_a.state, "active")
-        self.assertTrue(self.agent_a.date_opened)
-        self.agent_a.write({"state": "suspended", "state_reason": "Broker seen at the counter"})
-        self.agent_a.write({"state": "active"})
-        self.assertFalse(self.agent_a.state_reason)
-        self.agent_a.write({"state": "closed", "state_reason": "Premises closed"})
-        self.assertEqual(self.agent_a.state, "closed")
+        self.assertEqual(agent.state, "active")
+        self.assertTrue(agent.date_opened)
+        agent.write({"state": "suspended", "state_reason": "Broker seen at the counter"})
+        agent.write({"state": "active"})
+        self.assertFalse(agent.state_reason)
+        agent.write({"state": "closed", "state_reason": "Premises closed"})
+        self.assertEqual(agent.state, "closed")
 
     def test_forbidden_transition_refused_in_write(self):
         with self.assertRaisesRegex(ValidationError, "cannot go from"):
-            self.agent_a.write({"state": "active"})
+            self.agent_a.with_user(self.admin_user).write({"state": "active"})
         self.assertEqual(self.agent_a.state, "draft")
 
     def test_closed_is_final(self):
         self._open(self.agent_a)
-        self.agent_a.write({"state": "closed", "state_reason": "End of contract"})
+        agent = self.agent_a.with_user(self.admin_user)
+        agent.write({"state": "closed", "state_reason": "End of contract"})
         for state in ("active", "draft", "suspended"):
             with self.assertRaises(ValidationError):
-                self.agent_a.write({"state": state, "state_reason": "x"})
+                agent.write({"state": state, "state_reason": "x"})
 
     def test_suspension_needs_reason(self):
         self._open(self.agent_a)
+        agent = self.agent_a.with_user(self.admin_user)
         with self.assertRaisesRegex(ValidationError, "reason"):
-            self.agent_a.write({"state": "suspended"})
+            agent.write({"state": "suspended"})
         with self.assertRaisesRegex(ValidationError, "reason"):
-            self.agent_a.write({"state": "suspended", "state_reason": "   "})
+            agent.write({"state": "suspended", "state_reason": "   "})
         self.assertEqual(self.agent_a.state, "active")
 
     def test_reason_wizard_is_tracked(self):
