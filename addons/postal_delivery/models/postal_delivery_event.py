@@ -1,7 +1,5 @@
 from odoo import fields, models
 
-from .selection import borrowed_selection
-
 
 class PostalDeliveryEvent(models.Model):
     """One step of a delivery's history: who or what moved it, when, from where to where."""
@@ -14,12 +12,16 @@ class PostalDeliveryEvent(models.Model):
         "postal.delivery", required=True, index=True, ondelete="cascade", readonly=True
     )
     state_from = fields.Selection(
-        selection=borrowed_selection("postal.delivery", "state"),
+        selection=lambda self: self.env["postal.delivery"]
+        ._fields["state"]
+        ._description_selection(self.env),
         string="From",
         readonly=True,
     )
     state_to = fields.Selection(
-        selection=borrowed_selection("postal.delivery", "state"),
+        selection=lambda self: self.env["postal.delivery"]
+        ._fields["state"]
+        ._description_selection(self.env),
         string="To",
         required=True,
         readonly=True,

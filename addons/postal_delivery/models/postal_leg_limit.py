@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-from .selection import borrowed_selection
-
 
 class PostalLegLimit(models.Model):
     """Time limit of the postal leg in working days (Circular 17/2017 Art. 7).
@@ -15,7 +13,9 @@ class PostalLegLimit(models.Model):
     _order = "days, id"
 
     route = fields.Selection(
-        selection=borrowed_selection("postal.delivery", "route"),
+        selection=lambda self: self.env["postal.delivery"]
+        ._fields["route"]
+        ._description_selection(self.env),
         required=True,
     )
     days = fields.Integer(string="Working Days (J+n)", required=True)

@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-from .selection import borrowed_selection
-
 DELIVERY_GROUPS = "postal_delivery.group_postal_dispatcher,base.group_portal"
 
 
@@ -17,7 +15,9 @@ class PsaDossier(models.Model):
         compute="_compute_postal_delivery", groups=DELIVERY_GROUPS
     )
     postal_state = fields.Selection(
-        selection=borrowed_selection("postal.delivery", "state"),
+        selection=lambda self: self.env["postal.delivery"]
+        ._fields["state"]
+        ._description_selection(self.env),
         string="Postal Status",
         compute="_compute_postal_delivery",
         groups=DELIVERY_GROUPS,
