@@ -15,57 +15,27 @@ and the ratio of time per delivery between the largest and the smallest size.
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
-import psycopg2
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lib.common import (
+    CONF,
+    ODOO_SRC,
+    OUT,
+    copy_database,
+    drop_database,
+    log,
+    pg_connect,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-CONF = ROOT / ".data" / "odoo.local.conf"
-OUT = ROOT / "bench" / "out"
-sys.path.insert(0, str(Path(os.environ.get("ODOO_SRC", Path.home() / ".cache/odoo-src/18.0"))))
-
-
-def log(message):
-    sys.stderr.write(f"[{time.strftime('%H:%M:%S')}] {message}\n")
-
-
-def pg_connect(db):
-    env = {}
-    pg_env = ROOT / ".pg-env"
-    if pg_env.exists():
-        for part in pg_env.read_text().replace("export ", "").split():
-            key, _, value = part.partition("=")
-            env[key] = value.strip("'\"")
-    return psycopg2.connect(
-        dbname=db,
-        host=env.get("PGHOST", os.environ.get("PGHOST")),
-        port=env.get("PGPORT", os.environ.get("PGPORT")),
-        user=env.get("PGUSER", os.environ.get("PGUSER")),
-    )
-
-
-def copy_database(src, dst):
-    conn = pg_connect("postgres")
-    conn.autocommit = True
-    cur = conn.cursor()
-    cur.execute(f'DROP DATABASE IF EXISTS "{dst}" WITH (FORCE)')
-    cur.execute(f'CREATE DATABASE "{dst}" TEMPLATE "{src}"')
-    conn.close()
-
-
-def drop_database(db):
-    conn = pg_connect("postgres")
-    conn.autocommit = True
-    conn.cursor().execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-    conn.close()
+sys.path.insert(0, str(ODOO_SRC))
 
 
 def seed_dossiers(db, n):
     """N processed dossiers returned by post, over 1,000 citizens with an address."""
-    conn = pg_connect(db)
+    conn = pg_connect(db, autocommit=False)
     cur = conn.cursor()
     cur.execute("SELECT id FROM psa_dossier_stage WHERE status_code = 9")
     stage = cur.fetchone()[0]

@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,18 +29,18 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_postal_return import (
+from lib.common import (
     CONF,
+    ODOO_SRC,
     OUT,
-    ROOT,
+    PY,
     copy_database,
     drop_database,
+    free_port,
     log,
     pg_connect,
 )
 
-ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path.home() / ".cache/odoo-src/18.0"))
-PY = ROOT / ".venv" / "bin" / "python"
 JOURNEY = (105, 200, 300, 500, 501)
 TOKEN = "bench-webhook-token"
 CLIENTS = 4
@@ -49,7 +48,7 @@ CLIENTS = 4
 
 def seed(db, deliveries):
     """Deliveries in "requested" with a Viettel Post tracking number, in SQL for speed."""
-    conn = pg_connect(db)
+    conn = pg_connect(db, autocommit=False)
     cur = conn.cursor()
     cur.execute("SELECT id FROM postal_carrier WHERE carrier_type = 'viettelpost' LIMIT 1")
     row = cur.fetchone()
@@ -79,12 +78,6 @@ def seed(db, deliveries):
     )
     conn.commit()
     conn.close()
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(db, port, logfile):
@@ -178,7 +171,7 @@ def run_clients(url, events_by_delivery):
 
 
 def snapshot(db):
-    conn = pg_connect(db)
+    conn = pg_connect(db, autocommit=False)
     cur = conn.cursor()
     cur.execute(
         "SELECT count(*), count(DISTINCT event_key), "

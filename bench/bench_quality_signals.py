@@ -28,65 +28,19 @@ creates its signals from scratch; ANALYZE runs before measuring.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path.home() / ".cache/odoo-src/18.0"))
-CONF = ROOT / ".data" / "odoo.local.conf"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lib.common import CONF, ODOO_SRC, prepare_module_db
+
 PER_DAY = 8000
 AGENTS = 200
 
 
-def shell_env():
-    env = dict(os.environ)
-    pg_env = ROOT / ".pg-env"
-    if pg_env.exists():
-        for line in pg_env.read_text().split():
-            if "=" in line:
-                key, value = line.split("=", 1)
-                env[key] = value.strip("'\"")
-    return env
-
-
 def prepare(db, fresh):
-    env = shell_env()
-    if not CONF.exists():
-        subprocess.run(
-            ["bash", "-c", "source tools/common.sh && render_conf"], cwd=ROOT, check=True, env=env
-        )
-    exists = subprocess.run(
-        ["psql", "-d", "postgres", "-Atqc", f"SELECT 1 FROM pg_database WHERE datname = '{db}'"],
-        capture_output=True,
-        text=True,
-        env=env,
-    ).stdout.strip()
-    if exists and fresh:
-        subprocess.run(["dropdb", db], check=True, env=env)
-        exists = ""
-    # Installed once, updated at each run so that the tables follow the code.
-    print(f"Installing or updating public_service_agent in {db}...", file=sys.stderr)
-    subprocess.run(
-        [
-            sys.executable,
-            str(ODOO_SRC / "odoo-bin"),
-            "-c",
-            str(CONF),
-            "-d",
-            db,
-            "-u" if exists else "-i",
-            "public_service_agent",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--no-http",
-            "--log-level=warn",
-        ],
-        check=True,
-        env=env,
-    )
-    os.environ.update({k: v for k, v in env.items() if k.startswith("PG")})
+    prepare_module_db(db, "public_service_agent", fresh=fresh, update=True)
 
 
 def fixtures(env):

@@ -21,74 +21,19 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path.home() / ".cache/odoo-src/18.0"))
-CONF = ROOT / ".data" / "odoo.local.conf"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lib.common import CONF, ODOO_SRC, prepare_module_db, real_clock
+
 DAY = date(2026, 6, 1)  # the measured day
-# freezegun swaps every module attribute that is a clock function, but not one kept in a dict.
-CLOCK = {"perf_counter": time.perf_counter}
-
-
-def real_clock():
-    return CLOCK["perf_counter"]()
-
-
 SETS = (("small", 200), ("large", 2000))
 
 
-def shell_env():
-    env = dict(os.environ)
-    pg_env = ROOT / ".pg-env"
-    if pg_env.exists():
-        for line in pg_env.read_text().split():
-            if "=" in line:
-                key, value = line.split("=", 1)
-                env[key] = value.strip("'\"")
-    return env
-
-
 def prepare(db, fresh):
-    env = shell_env()
-    if not CONF.exists():
-        subprocess.run(
-            ["bash", "-c", "source tools/common.sh && render_conf"], cwd=ROOT, check=True, env=env
-        )
-    exists = subprocess.run(
-        ["psql", "-d", "postgres", "-Atqc", f"SELECT 1 FROM pg_database WHERE datname = '{db}'"],
-        capture_output=True,
-        text=True,
-        env=env,
-    ).stdout.strip()
-    if exists and fresh:
-        subprocess.run(["dropdb", db], check=True, env=env)
-        exists = ""
-    if not exists:
-        print(f"Installing agent_training into {db} (once)...", file=sys.stderr)
-        subprocess.run(
-            [
-                sys.executable,
-                str(ODOO_SRC / "odoo-bin"),
-                "-c",
-                str(CONF),
-                "-d",
-                db,
-                "-i",
-                "agent_training",
-                "--without-demo=all",
-                "--stop-after-init",
-                "--no-http",
-                "--log-level=warn",
-            ],
-            check=True,
-            env=env,
-        )
-    os.environ.update({k: v for k, v in env.items() if k.startswith("PG")})
+    prepare_module_db(db, "agent_training", fresh=fresh, update=False)
 
 
 def build(env, agent_count, tag):

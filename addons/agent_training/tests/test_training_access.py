@@ -117,10 +117,14 @@ class TestTrainingAccess(TrainingCommon):
         with self.assertRaises(AccessError):
             self.cert_a1.with_user(self.officer).write({"revoke_reason": "x"})
         # ...but ticks the launch checklist and reads the readiness report.
+        Report = self.env["training.readiness.report"].with_user(self.officer)
+        before = Report.search([("agent_id", "=", self.agent_a.id)], limit=1).checklist_done
         self.agent_a.launch_check_ids[:1].with_user(self.officer).action_tick()
-        self.assertTrue(
-            self.env["training.readiness.report"].with_user(self.officer).search_count([])
-        )
+        self.env.flush_all()
+        self.env.invalidate_all()  # the report is an SQL view
+        lines = Report.search([("agent_id", "=", self.agent_a.id)])
+        self.assertEqual(len(lines), len(self.courses))
+        self.assertEqual(set(lines.mapped("checklist_done")), {before + 1})
 
     # Portal staff ----------------------------------------------------------------
 

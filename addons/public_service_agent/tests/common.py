@@ -1,32 +1,17 @@
-from unittest.mock import patch
-
 from odoo.tests import TransactionCase, new_test_user
-
-from odoo.addons.public_service_agent.models.psa_agent import PsaAgent
-from odoo.addons.public_service_agent.models.res_users import ResUsers
 
 
 class PsaCommon(TransactionCase):
-    """Users of every role and two agents of two operators, without demo data."""
+    """Users of every role and two agents of two operators, without demo data.
+
+    Nothing is patched: where agent_training is installed (as in ``make test``), its launch
+    gate holds, and the fixtures meet it as a real agent would (every staff member certified
+    for every mandatory course, enough certified staff, the launch checklist ticked).
+    """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # These tests are about this addon's rules; addons that add launch or staff conditions
-        # (agent_training's certification gate) test those themselves.
-        cls.startClassPatcher(
-            patch.object(
-                type(cls.env["psa.agent"]),
-                "_get_activation_blockers",
-                PsaAgent._get_activation_blockers,
-            )
-        )
-        cls.startClassPatcher(
-            patch.object(
-                type(cls.env["res.users"]), "_psa_dossier_blockers", ResUsers._psa_dossier_blockers
-            )
-        )
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.officer = new_test_user(
             cls.env, login="t_officer", groups="public_service_agent.group_psa_officer"
         )
@@ -47,15 +32,54 @@ class PsaCommon(TransactionCase):
         cls.staff_b = cls._new_staff("t_staff_b", cls.agent_b)
 
     @classmethod
-    def _new_staff(cls, login, agent):
+    def _training_installed(cls):
+        return "training.certificate" in cls.env
+
+    @classmethod
+    def _new_staff(cls, login, agent, certified=True):
         user = new_test_user(cls.env, login=login, groups="base.group_portal")
         user.partner_id.parent_id = agent.partner_id
+        if certified:
+            cls._certify(user)
         return user
 
     @classmethod
+    def _certify(cls, user):
+        """Where agent_training is installed: valid certificates for every mandatory course,
+        issued before the dates the tests freeze, as a trainer would issue them."""
+        if not cls._training_installed():
+            return
+        courses = cls.env["training.course"].sudo()._mandatory_courses()
+        if any(course.mandatory_for == "lead" for course in courses):
+            user.partner_id.training_team_lead = True
+        cls.env["training.certificate"].sudo().create(
+            [
+                {
+                    "user_id": user.id,
+                    "course_id": course.id,
+                    "date_issued": "2025-01-02",
+                    "date_expiry": "2099-12-31",
+                }
+                for course in courses
+            ]
+        )
+
+    @classmethod
+    def _meet_launch_gate(cls, agent):
+        """Enough certified staff and the launch checklist ticked by an officer."""
+        if not cls._training_installed():
+            return
+        minimum = cls.env["training.course"].sudo()._min_certified_staff()
+        for index in range(len(agent.staff_user_ids), minimum):
+            cls._new_staff(f"t_colleague_{agent.id}_{index}", agent)
+        agent.launch_check_ids.filtered(lambda c: not c.done).with_user(cls.officer).action_tick()
+
+    @classmethod
     def _open(cls, agent):
-        for state in ("training", "ready", "active"):
+        for state in ("training", "ready"):
             agent.write({"state": state})
+        cls._meet_launch_gate(agent)
+        agent.write({"state": "active"})
         return agent
 
 
@@ -87,15 +111,21 @@ class PsaDossierCommon(PsaCommon):
         cls.stage = {s.status_code: s for s in cls.env["psa.dossier.stage"].search([])}
 
     @classmethod
-    def _new_dossier(cls, agent=None, **vals):
+    def _new_dossier(cls, agent=None, user=None, **vals):
+        """A dossier created in the backend by the officer (or ``user``), who then acts on it:
+        the workflow runs under that user's rights, with mail tracking on."""
         agent = agent or cls.agent_a
-        return cls.env["psa.dossier"].create(
-            {
-                "procedure_id": cls.procedure.id,
-                "citizen_id": cls.citizen.id,
-                "agent_id": agent.id,
-                **vals,
-            }
+        return (
+            cls.env["psa.dossier"]
+            .with_user(user or cls.officer)
+            .create(
+                {
+                    "procedure_id": cls.procedure.id,
+                    "citizen_id": cls.citizen.id,
+                    "agent_id": agent.id,
+                    **vals,
+                }
+            )
         )
 
     @staticmethod
