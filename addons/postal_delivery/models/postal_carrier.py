@@ -315,4 +315,5 @@ class PostalCarrier(models.Model):
                 if last <= int(carrier.tracking_cursor or 0):
                     break
                 carrier.tracking_cursor = str(last)
+        self.env["postal.webhook.event"].sudo()._cron_process_pending()
         return True

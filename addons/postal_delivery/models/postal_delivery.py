@@ -540,7 +540,8 @@ class PostalDelivery(models.Model):
     def _postal_delivered(self):
         """Hook for the dossier side; see models/psa_dossier.py."""
         results = self.filtered(lambda d: d.service_type in ("return_result", "both"))
-        results.dossier_id.sudo()._postal_result_delivered(results)
+        # The dossier's own moves stay tracked when a batch of carrier events skips tracking.
+        results.dossier_id.sudo().with_context(mail_notrack=False)._postal_result_delivered(results)
 
     def _postal_returned(self):
         for delivery in self:

@@ -1,17 +1,26 @@
 import hashlib
 import hmac
 import json
+import logging
 import time
 from datetime import datetime
 
 import pytz
+from markupsafe import Markup, escape
+from psycopg2 import errors
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
 
 # Seconds a signed request may be old (or early) when the sender gives a timestamp.
 SIGNATURE_TOLERANCE = 300
 VIETTEL_DATE_FORMAT = "%d/%m/%Y %H:%M:%S"
+# Stored events applied per transaction by the processing cron.
+PROCESS_BATCH = 500
+# Seconds one cron run keeps taking batches before it hands over.
+PROCESS_BUDGET = 120
 
 
 class WebhookRejected(Exception):
@@ -74,9 +83,10 @@ class PostalWebhookEvent(models.Model):
     # ------------------------------------------------------------------ entry points
     @api.model
     def _ingest_http(self, carrier_type, raw_body, headers):
-        """Authenticate, store and process one webhook request: ``(status, payload)``.
+        """Authenticate, parse and store one webhook request: ``(status, payload)``.
 
-        Called by the controller as superuser: authentication happens here, first.
+        Called by the controller as superuser: authentication happens here, first. The
+        events are applied afterwards, set-wise, by ``_process_pending`` (cron).
         """
         try:
             carrier = self._authenticate(carrier_type, raw_body, headers)
@@ -88,10 +98,42 @@ class PostalWebhookEvent(models.Model):
         return status, {"status": "ok" if status < 400 else "rejected", "results": results}
 
     def _ingest_item(self, carrier, item, raw_body):
-        event = self._store(carrier, item, raw_body)
+        """Store one event for later processing: ``(http status, short result)``.
+
+        An unknown order is detected here by an indexed look-up and answered 404; its event is
+        kept without a key, so the carrier may send it again once the order exists.
+        """
+        delivery_id = self._match_delivery_id(carrier, item)
+        if not delivery_id:
+            self._store(carrier, item, raw_body, state="unknown_order")
+            return 404, "unknown order"
+        event = self._store(carrier, item, raw_body, delivery_id=delivery_id)
         if not event:
             return 200, "duplicate"
-        return event._process(item)
+        self._schedule_processing()
+        return 200, "queued"
+
+    @api.model
+    def _match_delivery_id(self, carrier, item):
+        """The delivery an event speaks of: tracking number first, then our order reference."""
+        refs = [ref for ref in (item["order_reference"], item["order_number"]) if ref]
+        self.env.cr.execute(
+            """
+            SELECT id FROM postal_delivery
+             WHERE carrier_id = %s AND (tracking_ref = %s OR order_ref = ANY(%s))
+             ORDER BY tracking_ref = %s DESC NULLS LAST, id
+             LIMIT 1
+            """,
+            (carrier.id, item["order_number"], refs, item["order_number"]),
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
+
+    @api.model
+    def _schedule_processing(self):
+        cron = self.env.ref("postal_delivery.ir_cron_postal_webhook_process", False)
+        if cron:
+            cron.sudo()._trigger()
 
     # ------------------------------------------------------------------ authentication
     @api.model
@@ -209,7 +251,7 @@ class PostalWebhookEvent(models.Model):
 
     # ------------------------------------------------------------------ storage
     @api.model
-    def _store(self, carrier, item, raw_body):
+    def _store(self, carrier, item, raw_body, delivery_id=None, state="pending"):
         """Insert the raw event unless its key is known: one statement, safe under concurrency.
 
         The ORM's create would raise on the unique key and abort the whole transaction; two
@@ -219,22 +261,26 @@ class PostalWebhookEvent(models.Model):
             """
             INSERT INTO postal_webhook_event
                 (carrier_id, event_key, order_number, carrier_status, carrier_status_name,
-                 event_date, source, raw_body, state, create_uid, write_uid, create_date,
-                 write_date)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'pending', %s, %s,
+                 event_date, source, raw_body, delivery_id, state, note, create_uid,
+                 write_uid, create_date, write_date)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
                     now() at time zone 'UTC', now() at time zone 'UTC')
             ON CONFLICT (carrier_id, event_key) DO NOTHING
             RETURNING id
             """,
             (
                 carrier.id,
-                item["key"],
+                # An unknown order keeps no key: the carrier may send it again.
+                item["key"] if state == "pending" else None,
                 item["order_number"],
                 item["status"],
                 item["status_name"],
                 item["date"],
                 self.env.context.get("postal_event_source", "webhook"),
                 raw_body.decode("utf-8", "replace") if isinstance(raw_body, bytes) else raw_body,
+                delivery_id,
+                state,
+                item.get("note") or None,
                 self.env.uid,
                 self.env.uid,
             ),
@@ -243,52 +289,147 @@ class PostalWebhookEvent(models.Model):
         return self.browse(row[0]) if row else self.browse()
 
     # ------------------------------------------------------------------ processing
-    def _find_delivery(self, item):
-        Delivery = self.env["postal.delivery"].sudo()
-        delivery = Delivery.search(
-            [("carrier_id", "=", self.carrier_id.id), ("tracking_ref", "=", item["order_number"])],
-            limit=1,
-        )
-        if not delivery:
-            refs = [ref for ref in (item["order_reference"], item["order_number"]) if ref]
-            delivery = Delivery.search(
-                [("carrier_id", "=", self.carrier_id.id), ("order_ref", "in", refs)], limit=1
-            )
-            if delivery and not delivery.tracking_ref:
-                delivery.tracking_ref = item["order_number"]
-        return delivery
+    @api.model
+    def _process_pending(self, limit=PROCESS_BATCH):
+        """Apply up to ``limit`` pending events in this transaction; the number applied.
 
-    def _process(self, item=None):
+        Safe with concurrent processors: the events and then their deliveries are locked with
+        ``SKIP LOCKED``; events of a delivery another processor holds stay pending for the
+        next batch, so each event is applied exactly once. Per delivery, events go in the
+        carrier's time order; a late one still never moves a delivery backwards.
+        """
+        # Carrier moves are the system's own (see _postal_apply_carrier_status).
+        return self.sudo()._process_pending_batch(limit)
+
+    @api.model
+    def _process_pending_batch(self, limit):
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT id, delivery_id FROM postal_webhook_event
+             WHERE state = 'pending'
+             ORDER BY id
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+            """,
+            (limit,),
+        )
+        rows = cr.fetchall()
+        if not rows:
+            return 0
+        delivery_ids = sorted({delivery_id for _id, delivery_id in rows if delivery_id})
+        locked = set()
+        if delivery_ids:
+            cr.execute(
+                "SELECT id FROM postal_delivery WHERE id = ANY(%s) FOR NO KEY UPDATE SKIP LOCKED",
+                (delivery_ids,),
+            )
+            locked = {row[0] for row in cr.fetchall()}
+        events = self.browse(
+            [event_id for event_id, delivery_id in rows if not delivery_id or delivery_id in locked]
+        )
+        if not events:
+            return 0
+        events = events.sorted(lambda e: (e.delivery_id.id, e.event_date or e.create_date, e.id))
+        # One chatter note per delivery for the whole batch instead of one tracking message
+        # per move (that was a third of the cost of an event).
+        moves = {}
+        for event in events.with_context(mail_notrack=True):
+            delivery = event.delivery_id
+            before = delivery.state if delivery else None
+            event._process()
+            if delivery and event.state == "done" and delivery.state != before:
+                moves.setdefault(delivery, []).append((before, delivery.state, event))
+        self._post_moves(moves)
+        self.env.flush_all()
+        return len(events)
+
+    @api.model
+    def _post_moves(self, moves):
+        if not moves:
+            return
+        Delivery = self.env["postal.delivery"].sudo()
+        labels = Delivery._state_labels()
+        bodies = {}
+        for delivery, steps in moves.items():
+            lines = Markup("").join(
+                Markup("<li>%s → %s (%s %s)</li>")
+                % (
+                    labels.get(old, old),
+                    labels.get(new, new),
+                    event.carrier_status,
+                    escape(event.carrier_status_name or ""),
+                )
+                for old, new, event in steps
+            )
+            bodies[delivery.id] = Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._("Carrier events applied:"),
+                lines,
+            )
+        Delivery.browse(list(bodies))._message_log_batch(bodies=bodies)
+
+    @api.model
+    def _cron_process_pending(self):
+        """Apply stored events by batches, one transaction each, until none is left."""
+        deadline = time.monotonic() + PROCESS_BUDGET
+        total = 0
+        testing = modules.module.current_test
+        while time.monotonic() < deadline:
+            try:
+                count = self._process_pending()
+            except (errors.SerializationFailure, errors.LockNotAvailable):
+                if testing:
+                    raise
+                # Another processor moved one of these deliveries since our snapshot: retry.
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                continue
+            if not count:
+                break
+            total += count
+            if not testing:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        if total:
+            _logger.info("Applied %s carrier events", total)
+        return total
+
+    def _find_delivery(self):
+        self.ensure_one()
+        if self.delivery_id:
+            return self.delivery_id
+        delivery_id = self._match_delivery_id(
+            self.carrier_id, {"order_number": self.order_number, "order_reference": ""}
+        )
+        return self.env["postal.delivery"].sudo().browse(delivery_id)
+
+    def _process(self):
         """Apply one stored event: ``(http status, short result)``."""
         self.ensure_one()
-        item = item or {
-            "order_number": self.order_number,
-            "order_reference": "",
-            "status": self.carrier_status,
-            "date": self.event_date,
-            "status_name": self.carrier_status_name,
-            "note": "",
-        }
-        delivery = self._find_delivery(item)
+        delivery = self._find_delivery()
         if not delivery:
             # Free the key: the carrier may send it again once the order exists.
             self.write({"state": "unknown_order", "event_key": False})
             return 404, "unknown order"
+        if not delivery.tracking_ref:
+            delivery.tracking_ref = self.order_number
         vals = {"delivery_id": delivery.id}
         mapping = self.env["postal.carrier.status"]._lookup(
-            self.carrier_id.carrier_type, item["status"]
+            self.carrier_id.carrier_type, self.carrier_status
         )
         if not mapping:
             self.write({**vals, "state": "unknown_status"})
             return 200, "unknown status kept"
         target = mapping.state
-        if not target or not delivery._postal_event_moves(target, item["date"]):
+        if not target or not delivery._postal_event_moves(target, self.event_date):
             self.write({**vals, "state": "ignored"})
             return 200, "no change"
         try:
             with self.env.cr.savepoint():
                 delivery._postal_apply_carrier_status(
-                    target, item["date"], item["status"], item.get("note") or item["status_name"]
+                    target,
+                    self.event_date,
+                    self.carrier_status,
+                    self.note or self.carrier_status_name,
                 )
         except (ValidationError, UserError) as error:
             self.write({**vals, "state": "error", "note": str(error)[:200]})

@@ -37,12 +37,21 @@ class WebhookCommon(PostalCommon, HttpCase):
         }
         return json.dumps({"DATA": data, "TOKEN": token})
 
-    def _post(self, body, headers=None, url=URL):
+    def _post(self, body, headers=None, url=URL, process=True):
+        """POST to the route, then (unless told not to) run the processing step like the cron."""
         if isinstance(body, str):
             body = body.encode()
-        return self.url_open(
+        response = self.url_open(
             url, data=body, headers={"Content-Type": "application/json", **(headers or {})}
         )
+        if process:
+            self._process()
+        return response
+
+    def _process(self):
+        count = self.env["postal.webhook.event"]._process_pending()
+        self.env.invalidate_all()
+        return count
 
     def _events(self):
         return self.env["postal.webhook.event"].search([("carrier_id", "=", self.carrier.id)])
@@ -65,6 +74,34 @@ class TestPostalWebhook(WebhookCommon):
         )
         webhook_moves = self.delivery.event_ids.filtered(lambda e: e.source == "webhook")
         self.assertEqual(webhook_moves[:1].carrier_status, "501")
+
+    def test_ingestion_stores_then_the_processing_step_applies_once(self):
+        bodies = [self._vtp_body(status, minutes) for minutes, status in enumerate((105, 300))]
+        for body in bodies:
+            response = self._post(body, process=False)
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(response.json()["results"][0][1], "queued")
+        # Stored, not yet applied: the route answers before any processing.
+        self.assertEqual(self._events().mapped("state"), ["pending", "pending"])
+        self.assertEqual(self._events().delivery_id, self.delivery)
+        self.assertEqual(self.delivery.state, "requested")
+        cron = self.env.ref("postal_delivery.ir_cron_postal_webhook_process")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        messages = len(self.delivery.message_ids)
+        self.assertEqual(self.env["postal.webhook.event"]._cron_process_pending(), 2)
+        self.env.invalidate_all()
+        self.assertEqual(self.delivery.state, "in_transit")
+        self.assertEqual(self._events().mapped("state"), ["done", "done"])
+        # Both moves in one chatter note, in order, instead of one tracking message each.
+        notes = self.delivery.message_ids[: len(self.delivery.message_ids) - messages]
+        self.assertEqual(len(notes), 1)
+        self.assertIn("105", notes.body)
+        self.assertLess(notes.body.index("105"), notes.body.index("300"))
+        history = self.delivery.event_ids.filtered(lambda e: e.source == "webhook")
+        self.assertEqual(len(history), 2)
+        # A second pass finds nothing left: each event is applied exactly once.
+        self.assertEqual(self._process(), 0)
+        self.assertEqual(len(self.delivery.event_ids.filtered(lambda e: e.source == "webhook")), 2)
 
     def test_duplicate_answers_200_and_changes_nothing(self):
         body = self._vtp_body(105)

@@ -53,8 +53,11 @@ class TestPostalWebhookProperty(WebhookCommon):
         order=st.randoms(use_true_random=False),
         repeats=st.lists(st.integers(min_value=0, max_value=10), max_size=3),
         noise=st.lists(junk, max_size=3),
+        process_after=st.sets(st.integers(min_value=0, max_value=12), max_size=4),
     )
-    def test_any_order_no_500_no_regression_each_event_once(self, journey, order, repeats, noise):
+    def test_any_order_no_500_no_regression_each_event_once(
+        self, journey, order, repeats, noise, process_after
+    ):
         dossier = self._done_dossier()
         delivery = dossier.postal_delivery_ids
         delivery.action_request()
@@ -67,12 +70,16 @@ class TestPostalWebhookProperty(WebhookCommon):
         bodies = valid + [valid[i % len(valid)] for i in repeats] + noise
         order.shuffle(bodies)
         rank = STATE_RANK[delivery.state]
-        for body in bodies:
-            response = self._post(body)
+        # The processing step runs at random points between requests, and once at the end.
+        for index, body in enumerate(bodies):
+            response = self._post(body, process=index in process_after)
             self.assertLess(response.status_code, 500, body)
             delivery.invalidate_recordset()
             self.assertGreaterEqual(STATE_RANK[delivery.state], rank, body)
             rank = STATE_RANK[delivery.state]
+        self._process()
+        self.assertGreaterEqual(STATE_RANK[delivery.state], rank)
+        self.assertEqual(self._process(), 0)
         events = self.env["postal.webhook.event"].search([("order_number", "=", number)])
         # Each distinct event stored once, none left unprocessed.
         self.assertEqual(len(events), len(set(valid)))
@@ -83,4 +90,5 @@ class TestPostalWebhookProperty(WebhookCommon):
         history = len(delivery.event_ids)
         for body in valid:
             self.assertEqual(self._post(body).json()["results"][0][1], "duplicate")
+        self.assertEqual(self._process(), 0)
         self.assertEqual(len(delivery.event_ids), history)
