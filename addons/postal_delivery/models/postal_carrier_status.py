@@ -9,14 +9,14 @@ class PostalCarrierStatus(models.Model):
     _order = "carrier_type, code"
 
     carrier_type = fields.Selection(
-        selection=lambda self: self.env["postal.carrier"]._fields["carrier_type"].selection,
+        selection="_selection_carrier_type",
         required=True,
         index=True,
     )
     code = fields.Char(required=True, index=True)
     name = fields.Char(string="Carrier's Label", translate=True)
     state = fields.Selection(
-        selection=lambda self: self.env["postal.delivery"]._fields["state"].selection,
+        selection="_selection_state",
         string="Delivery Status",
         help="Empty: the code is known but moves nothing (for instance a held item).",
     )
@@ -34,3 +34,14 @@ class PostalCarrierStatus(models.Model):
         return self.sudo().search(
             [("carrier_type", "=", carrier_type), ("code", "=", str(code))], limit=1
         )
+
+    @api.model
+    def _selection_state(self):
+        # The delivery's states with their labels in the reader's language.
+        Delivery = self.env["postal.delivery"]
+        return Delivery._fields["state"]._description_selection(self.env)
+
+    @api.model
+    def _selection_carrier_type(self):
+        Carrier = self.env["postal.carrier"]
+        return Carrier._fields["carrier_type"]._description_selection(self.env)
