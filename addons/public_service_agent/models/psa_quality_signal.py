@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .ir_config_parameter import CENTER_TZ
 from .psa_quality_rule import SIGNAL_TYPES
 
 EVIDENCE_LIMIT = 50  # evidence rows kept per signal: enough to review, bounded at any scale
@@ -383,7 +384,7 @@ class PsaQualitySignal(models.Model):
             since=since,
             threshold=rule.threshold,
             limit=EVIDENCE_LIMIT,
-            center_tz=self.env["psa.dossier"]._center_tz(),
+            center_tz=CENTER_TZ,  # for an agent calendar without a time zone
         )
 
     @api.model
