@@ -1,4 +1,3 @@
-import hashlib
 import re
 from datetime import timedelta
 
@@ -6,7 +5,12 @@ from odoo import http
 from odoo.http import request
 from odoo.tools import format_date
 
-from ..models.training_certificate import mask_name
+from odoo.addons.public_service_agent.controllers.common import (
+    client_hash,
+    mask_certificate_holder,
+    public_render,
+    set_public_lang,
+)
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 LIMIT_PARAM = "agent_training.verify_rate_limit"
@@ -24,12 +28,11 @@ class CertificateVerification(http.Controller):
     def certificate_verify(self, token, **kwargs):
         """Public check of a certificate from its QR code: masked name, course and validity."""
         # Counted per client (hashed address, kept one hour), unknown tokens included.
-        client = hashlib.sha256((request.httprequest.remote_addr or "").encode()).hexdigest()
+        client = client_hash(32)
         # Refusals are plain responses, not exceptions: an exception would roll the counter back.
-        limit = request.env["ir.config_parameter"].sudo().get_param(LIMIT_PARAM, "")
-        limit = int(limit) if str(limit).isdigit() else DEFAULT_LIMIT
+        limit = request.env["ir.config_parameter"]._psa_positive_int(LIMIT_PARAM, DEFAULT_LIMIT)
         limiter = request.env["psa.tracking.attempt"].sudo()
-        if not limiter._psa_hit(f"verify:{client[:32]}", limit, timedelta(minutes=1)):
+        if not limiter._psa_hit(f"verify:{client}", limit, timedelta(minutes=1)):
             return self._training_verify_refusal(429)
         if not TOKEN_RE.match(token or ""):
             return self._training_verify_refusal(404)
@@ -42,13 +45,10 @@ class CertificateVerification(http.Controller):
         if not certificate:
             return self._training_verify_refusal(404)
         self._training_set_page_lang(kwargs.get("lang"))
-        today = certificate._today()
-        state = certificate.state
-        if state in certificate.VALID_STATES and certificate.date_expiry <= today:
-            state = "expired"  # the daily cron has not run yet today
+        state = certificate._public_state()
         states = dict(certificate._fields["state"]._description_selection(request.env))
         values = {
-            "masked_name": mask_name(certificate.partner_id.name),
+            "masked_name": mask_certificate_holder(certificate.partner_id.name),
             "course_name": certificate.course_id.with_env(request.env).sudo().name,
             "date_issued": format_date(request.env, certificate.date_issued),
             "date_expiry": format_date(request.env, certificate.date_expiry),
@@ -56,27 +56,17 @@ class CertificateVerification(http.Controller):
             "state_label": states[state],
             "is_valid": state in certificate.VALID_STATES,
         }
-        response = request.render("agent_training.certificate_verify_page", values)
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+        return public_render("agent_training.certificate_verify_page", values)
 
     def _training_verify_refusal(self, status):
         self._training_set_page_lang(None)
-        response = request.render(
-            "agent_training.certificate_verify_refused", {"status": status}, status=status
+        return public_render(
+            "agent_training.certificate_verify_refused",
+            {"status": status},
+            status=status,
+            headers={"Retry-After": "60"} if status == 429 else None,
         )
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
-        response.headers["Cache-Control"] = "no-store"
-        if status == 429:
-            response.headers["Retry-After"] = "60"
-        return response
 
     def _training_set_page_lang(self, asked):
         """The certificate is Vietnamese: so is its check page, unless another language is asked."""
-        installed = {code for code, _name in request.env["res.lang"].get_installed()}
-        for lang in (asked, "vi_VN"):
-            if lang and lang in installed:
-                request.update_context(lang=lang)
-                return
+        set_public_lang(asked)

@@ -366,7 +366,7 @@ class PsaAgent(models.Model):
                             "partner_id": partner.id,
                             "login": login,
                             "password": login,
-                            "tz": "Asia/Ho_Chi_Minh",
+                            "tz": self.env["psa.dossier"]._center_tz(),
                             "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
                         }
                     )

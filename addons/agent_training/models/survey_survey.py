@@ -10,9 +10,9 @@ class SurveySurvey(models.Model):
 
     @api.model
     def _training_exam_attempts(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(EXAM_ATTEMPTS_PARAM, "")
-        value = str(value).strip()
-        return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_EXAM_ATTEMPTS
+        return self.env["ir.config_parameter"]._psa_positive_int(
+            EXAM_ATTEMPTS_PARAM, DEFAULT_EXAM_ATTEMPTS
+        )
 
     @api.model
     def _training_exam_vals(self):

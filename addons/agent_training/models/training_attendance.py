@@ -5,8 +5,29 @@ from odoo.exceptions import ValidationError
 
 
 class TrainingAttendance(models.Model):
+    """A trainee's seat in a session, and their exam.
+
+    ``exam_state`` is the state machine (``psa.state.machine.mixin``): present trainees of a
+    finished session are invited; each completed attempt records passed or failed; a
+    failed trainee may retry while the survey allows attempts; a pass is final::
+
+        none -> invited
+        invited -> passed, failed
+        failed -> passed
+        passed -> (final)
+    """
+
     _name = "training.attendance"
+    _inherit = ["psa.state.machine.mixin"]
     _description = "Training Attendance"
+    _state_field = "exam_state"
+    _state_initial = "none"
+    _state_transitions = {
+        "none": ("invited",),
+        "invited": ("passed", "failed"),
+        "failed": ("passed",),
+        "passed": (),
+    }
     _order = "session_id, id"
     _rec_name = "user_id"
 

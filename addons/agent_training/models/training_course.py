@@ -105,9 +105,9 @@ class TrainingCourse(models.Model):
 
     @api.model
     def _min_certified_staff(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(MIN_CERTIFIED_PARAM, "")
-        value = str(value).strip()
-        return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MIN_CERTIFIED
+        return self.env["ir.config_parameter"]._psa_positive_int(
+            MIN_CERTIFIED_PARAM, DEFAULT_MIN_CERTIFIED
+        )
 
     def _required_certified(self, minimum):
         """How many certified staff an agent needs for this course."""

@@ -2,7 +2,6 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.psa_agent_launch_check import LAUNCH_CHECK_ITEMS
-from ..models.training_certificate import CALENDAR_TZ
 from ..models.training_course import DEFAULT_MIN_CERTIFIED, MIN_CERTIFIED_PARAM
 
 
@@ -150,6 +149,6 @@ SELECT agent_id::bigint * 100000 + COALESCE(course_id, 0) AS id,
                 default_n=DEFAULT_MIN_CERTIFIED,
                 items=tuple(key for key, _label in LAUNCH_CHECK_ITEMS),
                 total=len(LAUNCH_CHECK_ITEMS),
-                tz=CALENDAR_TZ,
+                tz=self.env["psa.dossier"]._center_tz(),
             )
         )

@@ -131,6 +131,24 @@ class TestTrainingSession(TrainingCommon):
         self.assertEqual(mail.recipient_ids, self.staff_a1.partner_id)
         self.assertIn(present.with_user(self.staff_a1).exam_url, mail.body_html)
 
+    def test_exam_state_follows_its_drawing(self):
+        """Only an invitation starts the exam; a failed trainee may still pass; a pass is final."""
+        session = self._session([self.staff_a1, self.staff_a2])
+        invited = session.attendance_ids.filtered(lambda a: a.user_id == self.staff_a1)
+        absent = session.attendance_ids - invited
+        with self.assertRaisesRegex(ValidationError, "Allowed next states: Invited"):
+            absent.exam_state = "passed"
+        invited.present = True
+        session.action_done()
+        self.assertEqual(absent.exam_state, "none")
+        self._answer(invited, correct=False)
+        self.assertEqual(invited.exam_state, "failed")
+        with self.assertRaisesRegex(ValidationError, "cannot go from Failed to Invited"):
+            invited.exam_state = "invited"
+        invited.exam_state = "passed"
+        with self.assertRaisesRegex(ValidationError, "Allowed next states: none"):
+            invited.exam_state = "failed"
+
     def test_done_needs_an_exam_when_someone_was_present(self):
         course = self.env["training.course"].create({"code": "NOEXAM", "name": "No exam"})
         session = self._session([self.staff_a1], course=course)

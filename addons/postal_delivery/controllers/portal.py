@@ -82,7 +82,7 @@ class PostalPortal(CustomerPortal):
             [("service_type", "in", ("send_dossier", "both")), ("state", "!=", "cancelled")]
         )
         dossiers = request.env["psa.dossier"].search(
-            [("status_code", "=", 1), ("id", "not in", sending.dossier_id.ids)], limit=200
+            [("stage_id.is_new", "=", True), ("id", "not in", sending.dossier_id.ids)], limit=200
         )
         values = self._prepare_portal_layout_values()
         values.update(

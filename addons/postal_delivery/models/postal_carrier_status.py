@@ -44,3 +44,14 @@ class PostalCarrierStatus(models.Model):
         return self.sudo().search(
             [("carrier_type", "=", carrier_type), ("code", "=", str(code))], limit=1
         )
+
+    @api.model
+    def _selection_state(self):
+        # The delivery's states with their labels in the reader's language.
+        Delivery = self.env["postal.delivery"]
+        return Delivery._fields["state"]._description_selection(self.env)
+
+    @api.model
+    def _selection_carrier_type(self):
+        Carrier = self.env["postal.carrier"]
+        return Carrier._fields["carrier_type"]._description_selection(self.env)

@@ -532,7 +532,7 @@ class PostalDelivery(models.Model):
 
     @api.model
     def _start_of_local_day(self, moment, calendar):
-        tz = pytz.timezone(calendar.tz or "Asia/Ho_Chi_Minh")
+        tz = pytz.timezone(calendar.tz or self.env["psa.dossier"]._center_tz())
         local = pytz.utc.localize(moment).astimezone(tz)
         start = tz.localize(datetime.combine(local.date(), time.min))
         return start.astimezone(pytz.utc).replace(tzinfo=None)
@@ -731,12 +731,18 @@ class PostalDelivery(models.Model):
     def _demo_populate(self):
         """Demo: return deliveries for the demo's processed dossiers, at telling stages."""
         dossiers = self.env["psa.dossier"].search(
-            [("status_code", "in", (9, 10)), ("return_method", "=", "post")], order="id"
+            [
+                "|",
+                ("stage_id.is_done", "=", True),
+                ("stage_id.is_returned", "=", True),
+                ("return_method", "=", "post"),
+            ],
+            order="id",
         )
         deliveries = dossiers.filtered(
-            lambda d: d.status_code == 9
+            lambda d: d.stage_id.is_done
         )._postal_create_return_deliveries()
-        returned = dossiers.filtered(lambda d: d.status_code == 10)
+        returned = dossiers.filtered(lambda d: d.stage_id.is_returned)
         if not deliveries:
             return
         carrier_event = self.sudo().with_context(postal_carrier_event=True)

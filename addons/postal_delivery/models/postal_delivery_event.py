@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class PostalDeliveryEvent(models.Model):
@@ -12,16 +12,12 @@ class PostalDeliveryEvent(models.Model):
         "postal.delivery", required=True, index=True, ondelete="cascade", readonly=True
     )
     state_from = fields.Selection(
-        selection=lambda self: self.env["postal.delivery"]
-        ._fields["state"]
-        ._description_selection(self.env),
+        selection="_selection_delivery_state",
         string="From",
         readonly=True,
     )
     state_to = fields.Selection(
-        selection=lambda self: self.env["postal.delivery"]
-        ._fields["state"]
-        ._description_selection(self.env),
+        selection="_selection_delivery_state",
         string="To",
         required=True,
         readonly=True,
@@ -45,3 +41,8 @@ class PostalDeliveryEvent(models.Model):
         "res.users", readonly=True, default=lambda self: self.env.user, string="By"
     )
     company_id = fields.Many2one(related="delivery_id.company_id", store=True, precompute=True)
+
+    @api.model
+    def _selection_delivery_state(self):
+        # The delivery's states with their labels in the reader's language.
+        return self.env["postal.delivery"]._fields["state"]._description_selection(self.env)

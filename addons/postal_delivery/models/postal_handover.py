@@ -196,7 +196,11 @@ class PostalHandover(models.Model):
         """
         agent = self._portal_agent()
         dossiers = self.env["psa.dossier"].search(
-            [("id", "in", list(dossier_ids)), ("agent_id", "=", agent.id), ("status_code", "=", 1)]
+            [
+                ("id", "in", list(dossier_ids)),
+                ("agent_id", "=", agent.id),
+                ("stage_id.is_new", "=", True),
+            ]
         )
         if not dossiers or len(dossiers) != len(set(dossier_ids)):
             raise ValidationError(self.env._("Choose new dossiers of your agent."))

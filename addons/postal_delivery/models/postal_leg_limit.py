@@ -13,9 +13,7 @@ class PostalLegLimit(models.Model):
     _order = "days, id"
 
     route = fields.Selection(
-        selection=lambda self: self.env["postal.delivery"]
-        ._fields["route"]
-        ._description_selection(self.env),
+        selection="_selection_route",
         required=True,
     )
     days = fields.Integer(string="Working Days (J+n)", required=True)
@@ -34,3 +32,8 @@ class PostalLegLimit(models.Model):
             limit.route: (limit.days, limit.days_with_appointment)
             for limit in self.sudo().search([])
         }
+
+    @api.model
+    def _selection_route(self):
+        # The delivery's routes with their labels in the reader's language.
+        return self.env["postal.delivery"]._fields["route"]._description_selection(self.env)

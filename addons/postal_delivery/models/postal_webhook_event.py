@@ -246,7 +246,7 @@ class PostalWebhookEvent(models.Model):
                 moment = datetime.fromisoformat(str(value)).replace(tzinfo=None)
             except ValueError:
                 raise WebhookRejected(400, "status date invalid") from None
-        local = pytz.timezone("Asia/Ho_Chi_Minh").localize(moment)
+        local = pytz.timezone(self.env["psa.dossier"]._center_tz()).localize(moment)
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     # ------------------------------------------------------------------ storage

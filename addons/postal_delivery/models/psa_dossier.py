@@ -15,9 +15,7 @@ class PsaDossier(models.Model):
         compute="_compute_postal_delivery", groups=DELIVERY_GROUPS
     )
     postal_state = fields.Selection(
-        selection=lambda self: self.env["postal.delivery"]
-        ._fields["state"]
-        ._description_selection(self.env),
+        selection="_selection_delivery_state",
         string="Postal Status",
         compute="_compute_postal_delivery",
         groups=DELIVERY_GROUPS,
@@ -134,3 +132,8 @@ class PsaDossier(models.Model):
                 dossier.action_receive()
             vals = {"date_received": moment, **dossier._deadline_vals(moment)}
             dossier.with_context(psa_skip_checks=True).write(vals)
+
+    @api.model
+    def _selection_delivery_state(self):
+        # The delivery's states with their labels in the reader's language.
+        return self.env["postal.delivery"]._fields["state"]._description_selection(self.env)

@@ -1,76 +1,70 @@
-"""Helpers shared by the agent portal and the public pages."""
+"""Helpers shared by every public page of the suite (dossier tracking, certificate check,
+contact form, alert settings, postal tracking) and the agent portal.
 
-import unicodedata
+One language rule, one set of cache and robots headers, one client hash and one masking
+rule, so that the pages cannot drift apart.
+"""
 
-DEFAULT_TZ = "Asia/Ho_Chi_Minh"
+import hashlib
+
+from odoo.http import request
+
+from ..models.psa_personal_data_log import mask_holder_name, mask_name
+
+PUBLIC_LANG = "vi_VN"
+PUBLIC_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def mask_citizen_name(name):
     """'Nguyễn Văn An' -> 'Nguyễn V. A.': the family name, then initials only."""
-    words = unicodedata.normalize("NFC", name or "").split()
-    if not words:
-        return ""
-    if len(words) == 1:
-        return f"{words[0][0]}."
-    return " ".join([words[0], *(f"{word[0]}." for word in words[1:])])
+    return mask_name(name)
+
+
+def mask_certificate_holder(name):
+    """'Trần Minh Quân' -> 'T*** M*** Quân' (the public certificate check)."""
+    return mask_holder_name(name)
+
+
+def set_public_lang(asked=None, public_only=False):
+    """Public pages read Vietnamese unless another installed language is asked (``?lang=``).
+
+    The language cookie is not followed: Odoo sets it to the database default on the
+    first visit. ``public_only`` leaves a logged-in user's own language alone.
+    """
+    if public_only and not request.env.user._is_public():
+        return
+    installed = {code for code, _name in request.env["res.lang"].get_installed()}
+    for lang in (asked, PUBLIC_LANG):
+        if lang and lang in installed:
+            request.update_context(lang=lang)
+            return
+
+
+def public_headers(response, headers=None):
+    """Never cached, never indexed, no referrer: the pages carry codes and tokens."""
+    response.headers.update({**PUBLIC_HEADERS, **(headers or {})})
+    return response
+
+
+def public_render(template, values, status=200, headers=None):
+    return public_headers(request.render(template, values, status=status), headers)
+
+
+def client_hash(length=40):
+    """The caller's address, hashed: rate limits tell clients apart without keeping IPs."""
+    address = request.httprequest.remote_addr or ""
+    return hashlib.sha256(address.encode()).hexdigest()[:length]
 
 
 def center_tz(env):
     """Time zone of the Center's calendar: every date shown is local to Hanoi."""
-    calendar = env["psa.dossier"].sudo()._center_calendar()
-    return calendar.tz or DEFAULT_TZ
+    return env["psa.dossier"].sudo()._center_tz()
 
 
 def status_timeline(dossier_sudo):
-    """The statuses a dossier went through, oldest first, from its tracked stage changes.
-
-    Returns plain dicts (``date``, ``name``, ``code``, ``current``) so that public
-    templates never hold the record itself. ``dossier_sudo`` must already have
-    passed the caller's access check (portal rule or code + phone digits).
-    """
-    dossier_sudo.ensure_one()
-    env = dossier_sudo.env
-    field = env["ir.model.fields"]._get("psa.dossier", "stage_id")
-    trackings = (
-        env["mail.tracking.value"]
-        .sudo()
-        .search(
-            [
-                ("field_id", "=", field.id),
-                ("mail_message_id.model", "=", "psa.dossier"),
-                ("mail_message_id.res_id", "=", dossier_sudo.id),
-            ],
-            order="id",
-        )
-    )
-    Stage = env["psa.dossier.stage"].sudo()
-    stage_ids = {t.new_value_integer for t in trackings} | {t.old_value_integer for t in trackings}
-    stages = {stage.id: stage for stage in Stage.browse(list(stage_ids - {0})).exists()}
-
-    def entry(date, stage_id, fallback):
-        stage = stages.get(stage_id)
-        return {
-            "date": date,
-            "name": stage.name if stage else (fallback or ""),
-            "code": stage.status_code if stage else 0,
-            "current": False,
-        }
-
-    if trackings:
-        first = trackings[0]
-        entries = [entry(dossier_sudo.create_date, first.old_value_integer, first.old_value_char)]
-        entries += [
-            entry(t.mail_message_id.date, t.new_value_integer, t.new_value_char) for t in trackings
-        ]
-    else:
-        stage = dossier_sudo.stage_id
-        entries = [
-            {
-                "date": dossier_sudo.create_date,
-                "name": stage.name,
-                "code": stage.status_code,
-                "current": False,
-            }
-        ]
-    entries[-1]["current"] = True
-    return entries
+    """The statuses a dossier went through (see ``psa.dossier._psa_status_timeline``)."""
+    return dossier_sudo._psa_status_timeline()

@@ -23,8 +23,8 @@ from odoo.http import request
 from odoo.tools import consteq
 
 from ..models.psa_ticket import CATEGORIES
-from .common import mask_citizen_name
-from .main import PUBLIC_HEADERS, TOKEN_RE
+from .common import client_hash, mask_citizen_name, public_render, set_public_lang
+from .main import TOKEN_RE
 
 _logger = logging.getLogger(__name__)
 
@@ -49,15 +49,13 @@ class PsaContactCentre(http.Controller):
         }
 
     def _psa_render(self, template, values, status=200, headers=None):
-        response = request.render(template, values, status=status)
-        response.headers.update({**PUBLIC_HEADERS, **(headers or {})})
-        return response
+        return public_render(template, values, status=status, headers=headers)
 
     def _psa_form_allowed(self):
-        limit = request.env["ir.config_parameter"].sudo().get_param(FORM_LIMIT_PARAM, "")
-        limit = int(limit) if str(limit).isdigit() and int(limit) > 0 else DEFAULT_FORM_LIMIT
-        address = request.httprequest.remote_addr or ""
-        key = "contact:" + hashlib.sha256(address.encode()).hexdigest()[:40]
+        limit = request.env["ir.config_parameter"]._psa_positive_int(
+            FORM_LIMIT_PARAM, DEFAULT_FORM_LIMIT
+        )
+        key = "contact:" + client_hash()
         return request.env["psa.tracking.attempt"].sudo()._psa_hit(key, limit, timedelta(hours=1))
 
     @http.route(
@@ -69,11 +67,7 @@ class PsaContactCentre(http.Controller):
         sitemap=False,
     )
     def psa_contact_form(self, **post):
-        if request.env.user._is_public():
-            installed = {code for code, _name in request.env["res.lang"].get_installed()}
-            lang = post.get("lang") if post.get("lang") in installed else "vi_VN"
-            if lang in installed:
-                request.update_context(lang=lang)
+        set_public_lang(post.get("lang"), public_only=True)
         template = "public_service_agent.psa_contact_form_page"
         if request.httprequest.method != "POST":
             return self._psa_render(template, self._psa_form_values())
@@ -200,10 +194,7 @@ class PsaAlertSettings(http.Controller):
         sitemap=False,
     )
     def psa_alert_settings(self, token, **post):
-        if request.env.user._is_public():
-            installed = {code for code, _name in request.env["res.lang"].get_installed()}
-            if "vi_VN" in installed:
-                request.update_context(lang="vi_VN")
+        set_public_lang(post.get("lang"), public_only=True)
         partner = self._psa_partner(token)
         saved = False
         if request.httprequest.method == "POST":
@@ -219,6 +210,5 @@ class PsaAlertSettings(http.Controller):
             "optouts": {name: partner[f"psa_optout_{name}"] for name in ("zalo", "sms", "email")},
             "saved": saved,
         }
-        response = request.render("public_service_agent.psa_alert_settings_page", values)
-        response.headers.update(PUBLIC_HEADERS)
+        response = public_render("public_service_agent.psa_alert_settings_page", values)
         return response

@@ -18,39 +18,28 @@ from odoo.http import request
 from odoo.tools import consteq
 
 from ..models.psa_dossier_evaluation import INDICATORS
-from .common import center_tz, mask_citizen_name, status_timeline
+from .common import (
+    center_tz,
+    mask_citizen_name,
+    public_render,
+    set_public_lang,
+    status_timeline,
+)
 
 CODE_RE = re.compile(r"^[0-9A-Za-z.]{1,40}-\d{6}-\d{4,6}$")
 DIGITS_RE = re.compile(r"^\d{4}$")
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-PUBLIC_HEADERS = {
-    "Cache-Control": "no-store",
-    "X-Robots-Tag": "noindex, nofollow",
-    "Referrer-Policy": "no-referrer",
-}
 COMMENT_MAX = 2000
 
 
 class PsaPublic(http.Controller):
     # ------------------------------------------------------------------ helpers
     def _psa_set_public_lang(self, asked=None):
-        """Citizens read Vietnamese unless they ask for another language with ?lang=.
-
-        Like the certificate check page of agent_training: the language cookie is not
-        followed, as Odoo sets it to the database default on the first visit.
-        """
-        if not request.env.user._is_public():
-            return
-        installed = {code for code, _name in request.env["res.lang"].get_installed()}
-        for lang in (asked, "vi_VN"):
-            if lang and lang in installed:
-                request.update_context(lang=lang)
-                return
+        """Citizens read Vietnamese unless they ask for another language with ?lang=."""
+        set_public_lang(asked, public_only=True)
 
     def _psa_render(self, template, values, status=200, headers=None):
-        response = request.render(template, values, status=status)
-        response.headers.update({**PUBLIC_HEADERS, **(headers or {})})
-        return response
+        return public_render(template, values, status=status, headers=headers)
 
     def _psa_client_keys(self, code):
         # Per address and code, per code, and a wider ceiling per address.
@@ -90,7 +79,7 @@ class PsaPublic(http.Controller):
             "date_returned": dossier.date_returned,
             "is_overdue": dossier.is_overdue,
             "is_closed": dossier.is_closed,
-            "supplement": dossier.status_code == 5,
+            "supplement": dossier.stage_id.is_supplement,
             "timeline": status_timeline(dossier),
             # The citizen's own channel to the evaluation: only with the digits of the phone
             # on the citizen's record, not of one typed at a counter for this dossier.

@@ -14,7 +14,7 @@ from datetime import timedelta
 import psycopg2
 from werkzeug.exceptions import NotFound
 
-from odoo import http, tools
+from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.osv.expression import AND, OR
@@ -34,9 +34,6 @@ PHIEU_GUI_REPORT = "public_service_agent.action_report_psa_phieu_gui"
 MAX_UPLOAD_PARAM = "public_service_agent.portal_max_upload_mb"
 DEFAULT_MAX_UPLOAD_MB = 10
 ALLOWED_MIMETYPES = ("application/pdf", "image/jpeg", "image/png")
-# Staff may (re)place scans while the dossier is new or documents were requested.
-UPLOAD_STATUSES = (1, 5)
-SUPPLEMENT_STATUS = 5
 HISTORY_KEY = "my_dossiers_history"
 LOOKUP_LIMIT = 30
 LOOKUP_WINDOW = timedelta(minutes=10)
@@ -206,8 +203,8 @@ class PsaPortal(CustomerPortal):
                 "object": dossier_sudo,  # for portal.message_thread
                 "page_name": "psa_dossier",
                 "timeline": status_timeline(dossier_sudo),
-                "can_upload": dossier_sudo.status_code in UPLOAD_STATUSES,
-                "is_supplement": dossier_sudo.status_code == SUPPLEMENT_STATUS,
+                "can_upload": dossier_sudo.stage_id.allow_upload,
+                "is_supplement": dossier_sudo.stage_id.is_supplement,
                 "phieu_gui_url": report and f"/my/dossiers/{dossier_sudo.id}?report_type=pdf",
                 "upload_hint": self._psa_upload_hint(),
                 "created": created,
@@ -289,7 +286,7 @@ class PsaPortal(CustomerPortal):
         # From here on, the user's own rights: the model checks the agent and the status.
         dossier = request.env["psa.dossier"].browse(dossier_id)
         errors = []
-        if dossier_sudo.status_code not in UPLOAD_STATUSES:
+        if not dossier_sudo.stage_id.allow_upload:
             errors.append(
                 request.env._(
                     "Scans can only be added while the dossier is newly registered "
@@ -312,15 +309,6 @@ class PsaPortal(CustomerPortal):
                     dossier._psa_portal_upload(
                         {slot.id: content for slot, content in uploads.items()}
                     )
-                    if dossier_sudo.status_code == SUPPLEMENT_STATUS:
-                        names = ", ".join(slot.name for slot in uploads)
-                        dossier.message_post(
-                            body=request.env._(
-                                "Additional documents uploaded: %(documents)s", documents=names
-                            ),
-                            message_type="comment",
-                            subtype_xmlid="mail.mt_comment",
-                        )
                     request.env.flush_all()
             except (UserError, AccessError, psycopg2.Error) as exc:
                 self._psa_reraise_concurrency(exc)
@@ -334,20 +322,19 @@ class PsaPortal(CustomerPortal):
     # ------------------------------------------------------------------ new dossier
     def _psa_current_agent(self):
         """The agent of the logged-in staff member, read with their own rights."""
-        user = request.env.user
-        if not user._is_portal():
-            return request.env["psa.agent"]
-        return request.env["psa.agent"].search(
-            [("partner_id", "=", user.commercial_partner_id.id)], limit=1
-        )
+        return request.env["psa.dossier"]._psa_portal_agent()
+
+    @staticmethod
+    def _psa_int(value):
+        try:
+            return int(value or 0)
+        except (TypeError, ValueError):
+            return 0
 
     def _psa_max_upload_mb(self):
-        value = (
-            request.env["ir.config_parameter"]
-            .sudo()
-            .get_param(MAX_UPLOAD_PARAM, str(DEFAULT_MAX_UPLOAD_MB))
+        return request.env["ir.config_parameter"]._psa_positive_int(
+            MAX_UPLOAD_PARAM, DEFAULT_MAX_UPLOAD_MB
         )
-        return int(value) if str(value).isdigit() and int(value) > 0 else DEFAULT_MAX_UPLOAD_MB
 
     def _psa_upload_hint(self):
         return request.env._(
@@ -416,77 +403,8 @@ class PsaPortal(CustomerPortal):
         )
         return values
 
-    @staticmethod
-    def _psa_int(value):
-        try:
-            return int(value or 0)
-        except (TypeError, ValueError):
-            return 0
-
-    def _psa_check_citizen(self, post, errors):
-        """Citizen values from the form. Name and phone are always asked: whether the CCCD
-        is known changes nothing the staff member sees (it is matched on the server)."""
-        Partner = request.env["res.partner"]
-        cccd = (post.get("cccd") or "").strip()
-        try:
-            cccd = Partner._psa_check_cccd(cccd)
-        except ValidationError as exc:
-            errors["cccd"] = exc.args[0]
-        name = " ".join((post.get("citizen_name") or "").split())[:200]
-        if not name:
-            errors["citizen_name"] = request.env._("Enter the citizen's full name.")
-        phone = (post.get("phone") or "").strip()
-        if phone:
-            try:
-                phone = Partner._psa_normalize_phone(phone)
-            except ValidationError as exc:
-                errors["phone"] = exc.args[0]
-        else:
-            errors["phone"] = request.env._(
-                "Enter the citizen's phone number: it is needed to track the dossier."
-            )
-        email = (post.get("email") or "").strip()
-        if email and not tools.single_email_re.match(email):
-            errors["email"] = request.env._("Enter a valid e-mail address or leave it empty.")
-        return {"psa_cccd": cccd, "name": name, "phone": phone, "email": email}
-
-    def _psa_check_filing(self, agent, post, errors):
-        """Procedure, return method, ward and street, read with the user's rights."""
-        procedure = request.env["psa.procedure"]
-        procedure_id = self._psa_int(post.get("procedure_id"))
-        if procedure_id:
-            procedure = procedure.search([("id", "=", procedure_id)], limit=1)
-        if not procedure:
-            errors["procedure_id"] = request.env._("Choose the procedure.")
-        selection = request.env["psa.dossier"]._fields["return_method"]
-        return_method = post.get("return_method")
-        if return_method not in dict(selection._description_selection(request.env)):
-            errors["return_method"] = request.env._("Choose how the result is returned.")
-        elif return_method == "post" and procedure and not procedure.allow_postal_return:
-            errors["return_method"] = request.env._(
-                "The result of this procedure cannot be sent by post."
-            )
-        ward = request.env["psa.admin.unit"]
-        if post.get("ward_id"):
-            ward_id = self._psa_int(post["ward_id"])
-            ward = ward.search([("id", "=", ward_id), ("level", "=", "ward")], limit=1)
-            if not ward:
-                errors["ward_id"] = request.env._("Choose a ward or commune from the list.")
-        if not agent:
-            errors["form"] = request.env._("Only the staff of an agent can file dossiers here.")
-        elif agent.state != "active":
-            errors["form"] = request.env._("Your agent is not open and cannot receive dossiers.")
-        return {
-            "procedure_id": procedure.id,
-            "agent_id": agent.id,
-            "channel": "counter",
-            "return_method": return_method,
-            "street": " ".join((post.get("street") or "").split())[:250] or False,
-            "ward_id": ward.id,
-        }
-
     def _psa_check_scans(self, procedure, errors):
-        """{procedure document id: (content, file name)}; every required one is needed."""
+        """{procedure document id: (content, file name)} read from the request's files."""
         uploads = {}
         for doc in procedure.document_ids:
             content, error = self._psa_read_upload(f"doc_{doc.id}", doc.name)
@@ -494,28 +412,22 @@ class PsaPortal(CustomerPortal):
                 errors[f"doc_{doc.id}"] = error
             elif content:
                 uploads[doc.id] = content
-            elif doc.required:
-                errors[f"doc_{doc.id}"] = request.env._(
-                    "Upload a scan of “%(document)s”.", document=doc.name
-                )
         return uploads
 
     def _psa_validate_new_dossier(self, agent, post):
-        """Check every input before anything is written: (values, errors by input name)."""
-        errors = {}
-        citizen = self._psa_check_citizen(post, errors)
-        dossier = self._psa_check_filing(agent, post, errors)
+        """Check every input before anything is written: (values, errors by input name).
+
+        The rules are the model's (``psa.dossier._psa_portal_check_form``); this reads the
+        files only.
+        """
+        form = {key: value for key, value in post.items() if isinstance(value, str)}
+        Dossier = request.env["psa.dossier"]
+        dossier, citizen, errors = Dossier._psa_portal_check_form(form)
         procedure = request.env["psa.procedure"].browse(dossier["procedure_id"])
         uploads = self._psa_check_scans(procedure, errors)
-        if dossier["street"]:
-            citizen["street"] = dossier["street"]
-        if dossier["ward_id"]:
-            citizen["ward_id"] = dossier["ward_id"]
-        values = {
-            "citizen": {key: value for key, value in citizen.items() if value},
-            "dossier": dossier,
-            "uploads": uploads,
-        }
+        for key, error in Dossier._psa_portal_check_scans(procedure, uploads).items():
+            errors.setdefault(key, error)
+        values = {"citizen": citizen, "dossier": dossier, "uploads": uploads}
         return values, errors
 
     def _psa_create_dossier(self, values):

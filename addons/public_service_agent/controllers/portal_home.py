@@ -16,9 +16,6 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from .common import center_tz
 
-SUPPLEMENT_STATUS = 5
-DONE_STATUS = 9
-
 
 class PsaPortalHome(CustomerPortal):
     def _prepare_home_portal_values(self, counters):
@@ -47,8 +44,8 @@ class PsaPortalHome(CustomerPortal):
             (start + timedelta(days=1)).astimezone(pytz.utc).replace(tzinfo=None),
         )
 
-    def _psa_stage_filter(self, code):
-        stage = request.env["psa.dossier.stage"].search([("status_code", "=", code)], limit=1)
+    def _psa_stage_filter(self, flag):
+        stage = request.env["psa.dossier.stage"].search([(flag, "=", True)], limit=1)
         return f"/my/dossiers?filterby=stage_{stage.id}" if stage else "/my/dossiers"
 
     def _psa_home_cards(self, agent):
@@ -68,8 +65,8 @@ class PsaPortalHome(CustomerPortal):
                 "key": "supplement",
                 "title": env._("Awaiting supplement"),
                 "text": env._("Citizens must bring the documents asked for"),
-                "count": Dossier.search_count([("status_code", "=", SUPPLEMENT_STATUS)]),
-                "url": self._psa_stage_filter(SUPPLEMENT_STATUS),
+                "count": Dossier.search_count([("stage_id.is_supplement", "=", True)]),
+                "url": self._psa_stage_filter("is_supplement"),
                 "icon": "fa-file-text-o",
                 "tone": "warning",
             },
@@ -104,9 +101,9 @@ class PsaPortalHome(CustomerPortal):
                 "title": env._("Results at the counter"),
                 "text": env._("Ready for the citizen to collect here"),
                 "count": Dossier.search_count(
-                    [("status_code", "=", DONE_STATUS), ("return_method", "=", "agent")]
+                    [("stage_id.is_done", "=", True), ("return_method", "=", "agent")]
                 ),
-                "url": self._psa_stage_filter(DONE_STATUS),
+                "url": self._psa_stage_filter("is_done"),
                 "icon": "fa-inbox",
                 "tone": "success",
             },

@@ -1,4 +1,5 @@
 from . import psa_state_machine_mixin
+from . import ir_config_parameter
 from . import psa_admin_unit
 from . import res_partner
 from . import psa_pilot_phase

@@ -1,4 +1,6 @@
 import base64
+import inspect
+import re
 import secrets
 from datetime import datetime, time, timedelta
 
@@ -7,9 +9,19 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import create_index
+from odoo.tools import create_index, single_email_re
 
+from .ir_config_parameter import CENTER_TZ
 from .psa_personal_data_log import mask_digits, mask_name
+from .psa_state_machine_mixin import DRAWING_LINE
+
+
+def _to_int(value):
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
 
 # Fields a citizen's evaluation and the mail machinery may still write on a closed dossier.
 WRITABLE_WHEN_CLOSED = {
@@ -66,10 +78,30 @@ class PsaDossier(models.Model):
     """An administrative dossier filed for a citizen (hồ sơ thủ tục hành chính).
 
     Stages carry the 10 national statuses; ``write()`` only lets a dossier move
-    along the transitions its stage allows, whoever calls it. Entering stages
-    stamps dates: received starts the deadline, a pausing stage (more documents
-    requested) suspends it, leaving that stage restarts it in full (Decree 61/2018
-    Art. 19), done and result-returned close it.
+    along the transitions its stage allows, whoever calls it. The workflow is
+    declared once, as the stages' ``next_stage_ids`` in
+    ``data/psa_dossier_stage_data.xml`` (``noupdate``: administrators may edit it),
+    and drawn here by the stages' XML ids (``stage_<name>``); ``test_psa_dossier_workflow``
+    compares the two::
+
+        new -> received, not_received, withdrawn
+        received -> processing, supplement, payment, withdrawn
+        processing -> supplement, payment, done, stopped, withdrawn
+        supplement -> processing, stopped, withdrawn
+        payment -> processing, stopped, withdrawn
+        done -> returned
+        returned -> (final)
+        not_received -> (final)
+        withdrawn -> (final)
+        stopped -> (final)
+
+    The code reads the stages' flags, never their national codes: ``is_new`` (filed,
+    at the agent), ``allow_upload`` (agent staff may add scans), ``is_received``
+    (starts the deadline), ``is_processing``, ``is_supplement`` (``pauses_sla``: the
+    deadline is suspended, and restarts in full when the dossier leaves, Decree
+    61/2018 Art. 19), ``is_done`` (stamps the done date), ``is_returned`` (stamps the
+    return, sends the evaluation link), ``is_refused`` and ``is_closed`` (read-only).
+    A stage's ``mail_template_id`` is sent on entering it (``_track_template``).
     """
 
     _name = "psa.dossier"
@@ -230,7 +262,18 @@ class PsaDossier(models.Model):
     # ------------------------------------------------------------------ defaults
     @api.model
     def _default_stage(self):
-        return self.env["psa.dossier.stage"].search([], order="status_code", limit=1)
+        return self.env["psa.dossier.stage"].search([("is_new", "=", True)], limit=1)
+
+    @api.model
+    def _psa_workflow_drawing(self):
+        """The transitions drawn in this class's docstring: ``{stage: {next stages}}``."""
+        drawing = {}
+        for line in inspect.cleandoc(PsaDossier.__doc__).splitlines():
+            match = DRAWING_LINE.match(line)
+            if match:
+                targets = set(re.findall(r"[a-z_]+", match.group(2))) - {"final"}
+                drawing.setdefault(match.group(1), set()).update(targets)
+        return drawing
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
@@ -242,6 +285,11 @@ class PsaDossier(models.Model):
             "public_service_agent.resource_calendar_center", raise_if_not_found=False
         )
         return calendar or self.env.company.resource_calendar_id
+
+    @api.model
+    def _center_tz(self):
+        """The Center's time zone name: its calendar's, Hanoi's when unset."""
+        return self.sudo()._center_calendar().tz or CENTER_TZ
 
     # ------------------------------------------------------------------ citizen data
     def _psa_staff_may_read(self, user):
@@ -441,6 +489,18 @@ class PsaDossier(models.Model):
         dossiers._create_document_slots()
         return dossiers
 
+    @api.constrains("return_method", "procedure_id")
+    def _check_postal_return(self):
+        """A result goes by post only for procedures that allow it, whoever writes."""
+        for dossier in self:
+            if dossier.return_method == "post" and not dossier.procedure_id.allow_postal_return:
+                raise ValidationError(
+                    self.env._(
+                        "The result of “%(procedure)s” cannot be sent by post.",
+                        procedure=dossier.procedure_id.name,
+                    )
+                )
+
     def _check_receiving_side(self):
         # Once per distinct agent and staff member: batches come from few counters.
         closed_agent = self.agent_id.filtered(lambda agent: agent.state != "active")[:1]
@@ -520,13 +580,111 @@ class PsaDossier(models.Model):
             )
         return dossier.with_env(self.env)
 
+    @api.model
+    def _psa_portal_agent(self):
+        """The agent of the calling staff member, read with their own rights."""
+        user = self.env.user
+        if not user._is_portal():
+            return self.env["psa.agent"]
+        return self.env["psa.agent"].search(
+            [("partner_id", "=", user.commercial_partner_id.id)], limit=1
+        )
+
+    @api.model
+    def _psa_portal_check_form(self, form):
+        """Check the agent portal's filing form before anything is written.
+
+        ``form`` holds the posted strings. Returns ``(dossier values, citizen values,
+        errors)``, errors keyed by the form's input names, each translated. Name and phone
+        are always asked: whether the CCCD is known changes nothing the staff member sees
+        (it is matched on the server when the dossier is filed).
+        """
+        errors = {}
+        Partner = self.env["res.partner"]
+        cccd = (form.get("cccd") or "").strip()
+        try:
+            cccd = Partner._psa_check_cccd(cccd)
+        except ValidationError as exc:
+            errors["cccd"] = exc.args[0]
+        name = " ".join((form.get("citizen_name") or "").split())[:200]
+        if not name:
+            errors["citizen_name"] = self.env._("Enter the citizen's full name.")
+        phone = (form.get("phone") or "").strip()
+        if phone:
+            try:
+                phone = Partner._psa_normalize_phone(phone)
+            except ValidationError as exc:
+                errors["phone"] = exc.args[0]
+        else:
+            errors["phone"] = self.env._(
+                "Enter the citizen's phone number: it is needed to track the dossier."
+            )
+        email = (form.get("email") or "").strip()
+        if email and not single_email_re.match(email):
+            errors["email"] = self.env._("Enter a valid e-mail address or leave it empty.")
+
+        procedure = self.env["psa.procedure"]
+        procedure_id = _to_int(form.get("procedure_id"))
+        if procedure_id:
+            procedure = procedure.search([("id", "=", procedure_id)], limit=1)
+        if not procedure:
+            errors["procedure_id"] = self.env._("Choose the procedure.")
+        return_method = form.get("return_method")
+        if return_method not in dict(
+            self._fields["return_method"]._description_selection(self.env)
+        ):
+            errors["return_method"] = self.env._("Choose how the result is returned.")
+        elif return_method == "post" and procedure and not procedure.allow_postal_return:
+            errors["return_method"] = self.env._(
+                "The result of this procedure cannot be sent by post."
+            )
+        ward = self.env["psa.admin.unit"]
+        if form.get("ward_id"):
+            ward = ward.search(
+                [("id", "=", _to_int(form["ward_id"])), ("level", "=", "ward")], limit=1
+            )
+            if not ward:
+                errors["ward_id"] = self.env._("Choose a ward or commune from the list.")
+        agent = self._psa_portal_agent()
+        if not agent:
+            errors["form"] = self.env._("Only the staff of an agent can file dossiers here.")
+        elif agent.state != "active":
+            errors["form"] = self.env._("Your agent is not open and cannot receive dossiers.")
+        street = " ".join((form.get("street") or "").split())[:250] or False
+        dossier = {
+            "procedure_id": procedure.id,
+            "agent_id": agent.id,
+            "channel": "counter",
+            "return_method": return_method,
+            "street": street,
+            "ward_id": ward.id,
+        }
+        citizen = {
+            "psa_cccd": cccd,
+            "name": name,
+            "phone": phone,
+            "email": email,
+            "street": street,
+            "ward_id": ward.id,
+        }
+        return dossier, {key: value for key, value in citizen.items() if value}, errors
+
+    @api.model
+    def _psa_portal_check_scans(self, procedure, uploads):
+        """Errors by input name for the procedure's required documents left without a scan."""
+        return {
+            f"doc_{doc.id}": self.env._("Upload a scan of “%(document)s”.", document=doc.name)
+            for doc in procedure.document_ids
+            if doc.required and doc.id not in uploads
+        }
+
     def _psa_portal_upload(self, uploads):
         """Agent staff add scans to their own agent's dossier: ``{slot id: (content, name)}``."""
         self.ensure_one()
         self.check_access("read")
         if not self._psa_staff_may_read(self.env.user):
             raise AccessError(self.env._("Your agent is not open: scans cannot be added."))
-        if self.status_code not in (1, 5):
+        if not self.stage_id.allow_upload:
             raise UserError(
                 self.env._(
                     "Scans can only be added while the dossier is newly registered or when more "
@@ -540,6 +698,13 @@ class PsaDossier(models.Model):
                 raise UserError(self.env._("This document cannot be replaced."))
             slot.with_context(psa_document_upload=True).write(
                 {"file": base64.b64encode(data), "file_name": file_name}
+            )
+        if uploads and self.stage_id.is_supplement:
+            names = ", ".join(slots.filtered(lambda s: s.id in uploads).mapped("name"))
+            self.message_post(
+                body=self.env._("Additional documents uploaded: %(documents)s", documents=names),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
             )
 
     def _create_document_slots(self):
@@ -647,17 +812,13 @@ class PsaDossier(models.Model):
             if self.date_received:
                 vals["processing_days"] = self._working_days_between(self.date_received, now)
             vals["is_on_time"] = not self.date_due or now <= self.date_due
-        if new_stage.status_code == 10:
+        if new_stage.is_returned:
             vals["date_returned"] = now
             vals["evaluation_token"] = secrets.token_urlsafe(24)
         if vals:
             self.sudo().with_context(psa_skip_checks=True).write(vals)
-        if new_stage.status_code == 10:
+        if new_stage.is_returned:
             self._send_evaluation_link()
-        if new_stage.mail_template_id and self.citizen_id.email:
-            self.message_post_with_source(
-                new_stage.mail_template_id, subtype_xmlid="mail.mt_comment"
-            )
         # The citizen hears of it on their own channel (contact centre, psa.notification).
         self.env["psa.notification"]._notify_dossier_stage(self, new_stage)
 
@@ -680,7 +841,7 @@ class PsaDossier(models.Model):
         if not moment:
             return False
         calendar = self._center_calendar()
-        tz = pytz.timezone(calendar.tz or "Asia/Ho_Chi_Minh")
+        tz = pytz.timezone(calendar.tz or CENTER_TZ)
         local = moment.astimezone(tz) if moment.tzinfo else pytz.utc.localize(moment).astimezone(tz)
         day_start = tz.localize(datetime.combine(local.date(), time.min))
         intervals = calendar._work_intervals_batch(day_start, day_start + timedelta(days=1))[False]
@@ -705,32 +866,27 @@ class PsaDossier(models.Model):
         return len(late)
 
     # ------------------------------------------------------------------ actions
-    def _stage_by_code(self, code):
-        stage = self.env["psa.dossier.stage"].search([("status_code", "=", code)], limit=1)
-        if not stage:
-            raise UserError(self.env._("No stage has the national status %(code)s.", code=code))
-        return stage
-
-    def _move_to(self, code):
-        self.write({"stage_id": self._stage_by_code(code).id})
+    def _move_to(self, flag):
+        """Move to the stage carrying ``flag`` (see ``psa.dossier.stage``'s ``STAGE_FLAGS``)."""
+        self.write({"stage_id": self.env["psa.dossier.stage"]._psa_find(flag).id})
 
     def action_receive(self):
-        self._move_to(2)
+        self._move_to("is_received")
 
     def action_start_processing(self):
-        self._move_to(4)
+        self._move_to("is_processing")
 
     def action_mark_done(self):
-        self._move_to(9)
+        self._move_to("is_done")
 
     def action_return_result(self):
-        self._move_to(10)
+        self._move_to("is_returned")
 
     def action_refuse(self, reason):
         self._psa_check_officer()
         if not (reason or "").strip():
             raise ValidationError(self.env._("Give the reason for refusing the dossier."))
-        self.write({"stage_id": self._stage_by_code(3).id})
+        self._move_to("is_refused")
         self.sudo().with_context(psa_skip_checks=True).write({"refusal_reason": reason})
 
     def action_request_supplement(self, note=""):
@@ -748,7 +904,7 @@ class PsaDossier(models.Model):
             ]
             if note:
                 lines.append(note)
-            dossier._move_to(5)
+            dossier._move_to("is_supplement")
             dossier.sudo().with_context(psa_skip_checks=True).write(
                 {"supplement_request": "\n".join(lines)}
             )
@@ -889,6 +1045,70 @@ class PsaDossier(models.Model):
 
     def _get_report_base_filename(self):
         return self.name
+
+    def _psa_status_timeline(self):
+        """The statuses this dossier went through, oldest first, from its tracked stage changes.
+
+        Plain dicts (``date``, ``name``, ``code``, ``current``) so that public templates
+        never hold the record itself. Reads the tracking as superuser: the caller must have
+        checked access to the dossier first (portal rule, or code and phone digits).
+        """
+        self.ensure_one()
+        field = self.env["ir.model.fields"]._get(self._name, "stage_id")
+        trackings = (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    ("field_id", "=", field.id),
+                    ("mail_message_id.model", "=", self._name),
+                    ("mail_message_id.res_id", "=", self.id),
+                ],
+                order="id",
+            )
+        )
+        stage_ids = {t.new_value_integer for t in trackings} | {
+            t.old_value_integer for t in trackings
+        }
+        Stage = self.env["psa.dossier.stage"].sudo()
+        stages = {stage.id: stage for stage in Stage.browse(list(stage_ids - {0})).exists()}
+
+        def entry(date, stage_id, fallback):
+            stage = stages.get(stage_id)
+            return {
+                "date": date,
+                "name": stage.name if stage else (fallback or ""),
+                "code": stage.status_code if stage else 0,
+                "current": False,
+            }
+
+        if trackings:
+            first = trackings[0]
+            entries = [entry(self.create_date, first.old_value_integer, first.old_value_char)]
+            entries += [
+                entry(t.mail_message_id.date, t.new_value_integer, t.new_value_char)
+                for t in trackings
+            ]
+        else:
+            stages[self.stage_id.id] = self.stage_id
+            entries = [entry(self.create_date, self.stage_id.id, self.stage_id.name)]
+        entries[-1]["current"] = True
+        return entries
+
+    def _track_template(self, changes):
+        res = super()._track_template(changes)
+        dossier = self[0]
+        template = dossier.stage_id.mail_template_id
+        if "stage_id" in changes and template and dossier.citizen_id.email:
+            res["stage_id"] = (
+                template,
+                {
+                    "auto_delete_keep_log": False,
+                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
+                    "email_layout_xmlid": "mail.mail_notification_light",
+                },
+            )
+        return res
 
     def _track_subtype(self, init_values):
         if "stage_id" in init_values:

@@ -14,6 +14,7 @@ class PsaDossier(models.Model):
     before today, with the people who did each step.
     """
 
+    # Demo history only: kept apart from the model on purpose.
     _inherit = "psa.dossier"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
@@ -28,7 +29,7 @@ class PsaDossier(models.Model):
         officer = self.env.ref(officer_xmlid)
         filer = dossier.staff_user_id or officer
         calendar = self._center_calendar()
-        tz = pytz.timezone(calendar.tz or "Asia/Ho_Chi_Minh")
+        tz = pytz.timezone(self.env["psa.dossier"]._center_tz())
         today = fields.Date.context_today(self)
 
         def working_day(start, offset):

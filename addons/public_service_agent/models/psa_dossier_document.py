@@ -77,7 +77,7 @@ class PsaDossierDocument(models.Model):
         # Agent staff upload scans; only the Center accepts or rejects them.
         if set(vals) - {"file", "file_name"}:
             raise AccessError(self.env._("Agent staff can only upload scans."))
-        if self.dossier_id.filtered(lambda d: d.status_code not in (1, 5)):
+        if self.dossier_id.filtered(lambda d: not d.stage_id.allow_upload):
             raise UserError(
                 self.env._(
                     "Scans can only be added while the dossier is newly registered or when more "

@@ -1,8 +1,26 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# What the code asks of a stage: the flags below, never the national code itself.
+STAGE_FLAGS = (
+    "is_new",
+    "allow_upload",
+    "is_received",
+    "is_processing",
+    "is_supplement",
+    "is_done",
+    "is_returned",
+    "is_refused",
+)
 
 
 class PsaDossierStage(models.Model):
-    """A dossier status of the national portal (DVCQG codes 1 to 10)."""
+    """A dossier status of the national portal (DVCQG codes 1 to 10).
+
+    The national code is data reported to the portal; the workflow reads the flags
+    (``allow_upload``, ``is_supplement``, ...). The stages, their flags and their allowed
+    next stages are loaded once (``noupdate``): an administrator's edits survive upgrades.
+    """
 
     _name = "psa.dossier.stage"
     _description = "Dossier Stage"
@@ -25,6 +43,27 @@ class PsaDossierStage(models.Model):
         string="Starts the Deadline", help="Entering this stage stamps the receipt date."
     )
     is_done = fields.Boolean(string="Processing Done", help="Entering it stamps the done date.")
+    is_new = fields.Boolean(
+        string="Filing Stage",
+        help="Dossiers are filed in this stage and wait at the agent to be sent to the Center.",
+    )
+    allow_upload = fields.Boolean(
+        string="Agent May Add Scans", help="Agent staff may add or replace scans in this stage."
+    )
+    is_processing = fields.Boolean(
+        string="Processing Stage", help="The stage the Center's “Start Processing” button moves to."
+    )
+    is_supplement = fields.Boolean(
+        string="More Documents Requested",
+        help="The stage a request for more documents moves to; the agent portal lists them.",
+    )
+    is_returned = fields.Boolean(
+        string="Result Returned",
+        help="Entering it stamps the return date and sends the citizen's evaluation link.",
+    )
+    is_refused = fields.Boolean(
+        string="Refused", help="The stage a refusal moves to; it counts as a refused dossier."
+    )
     mail_template_id = fields.Many2one(
         "mail.template",
         domain=[("model", "=", "psa.dossier")],
@@ -42,3 +81,13 @@ class PsaDossierStage(models.Model):
     _sql_constraints = [
         ("status_code_uniq", "unique(status_code)", "Each national status has one stage."),
     ]
+
+    @api.model
+    def _psa_find(self, flag):
+        """The stage carrying ``flag`` (one of ``STAGE_FLAGS``), first by sequence."""
+        assert flag in STAGE_FLAGS, flag
+        stage = self.sudo().search([(flag, "=", True)], limit=1)
+        if not stage:
+            field = self._fields[flag]._description_string(self.env)
+            raise UserError(self.env._("No dossier stage is marked “%(flag)s”.", flag=field))
+        return stage.with_env(self.env)

@@ -1,5 +1,4 @@
 import logging
-import re
 import uuid
 
 import psycopg2
@@ -10,10 +9,10 @@ from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
 from .psa_notification_template import EVENTS, NOTIFY_CHANNELS, STATUS_EVENTS
+from .res_partner import is_vn_mobile
 
 _logger = logging.getLogger(__name__)
 
-MOBILE_E164_RE = re.compile(r"^\+84(?:3[2-9]|5[25689]|7[06-9]|8[1-9]|9[0-46-9])\d{7}$")
 MAX_RETRIES = 5
 
 
@@ -221,7 +220,7 @@ class PsaNotification(models.Model):
             return vals
         subject, body, data = template._render(req["values"])
         vals.update(subject=subject, body=body, template_data=data)
-        if channel != "email" and not MOBILE_E164_RE.match(recipient):
+        if channel != "email" and not is_vn_mobile(recipient):
             vals.update(
                 state="failed",
                 error=self.env._("%(phone)s is not a mobile number.", phone=recipient),
@@ -321,5 +320,5 @@ class PsaNotification(models.Model):
     def _format_date(self, value):
         if not value:
             return ""
-        tz = self.env["psa.dossier"]._center_calendar().tz or "Asia/Ho_Chi_Minh"
+        tz = self.env["psa.dossier"]._center_tz()
         return format_datetime(self.env, value, tz=tz, dt_format="dd/MM/yyyy")

@@ -14,6 +14,17 @@ def mask_name(name):
     return " ".join([words[0], *(f"{word[0]}." for word in words[1:])])
 
 
+def mask_holder_name(name):
+    """'Trần Minh Quân' -> 'T*** M*** Quân': a certificate holder, enough to match an ID
+    card, not to identify."""
+    words = (name or "").split()
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0][:1] + "***"
+    return " ".join([*(w[:1] + "***" for w in words[:-1]), words[-1]])
+
+
 def mask_digits(value, keep=3):
     """'001085012345' -> '*********345'; phones keep their last digits the same way."""
     digits = re.sub(r"\D", "", value or "")

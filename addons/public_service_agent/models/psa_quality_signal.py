@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .ir_config_parameter import CENTER_TZ
 from .psa_quality_rule import SIGNAL_TYPES
 
 EVIDENCE_LIMIT = 50  # evidence rows kept per signal: enough to review, bounded at any scale
@@ -351,7 +352,7 @@ class PsaQualitySignal(models.Model):
                 SELECT d.id, d.agent_id, d.staff_user_id, a.resource_calendar_id AS calendar_id,
                        d.create_date AS utc,
                        (d.create_date AT TIME ZONE 'UTC')
-                           AT TIME ZONE COALESCE(c.tz, 'Asia/Ho_Chi_Minh') AS local
+                           AT TIME ZONE COALESCE(c.tz, %(center_tz)s) AS local
                   FROM psa_dossier d
                   JOIN psa_agent a ON a.id = d.agent_id
                   JOIN resource_calendar c ON c.id = a.resource_calendar_id
@@ -383,6 +384,7 @@ class PsaQualitySignal(models.Model):
             since=since,
             threshold=rule.threshold,
             limit=EVIDENCE_LIMIT,
+            center_tz=CENTER_TZ,  # for an agent calendar without a time zone
         )
 
     @api.model
@@ -412,8 +414,9 @@ class PsaQualitySignal(models.Model):
             WITH base AS (
                 SELECT d.id, d.agent_id, d.procedure_id, (%(flag)s)::int AS hit
                   FROM psa_dossier d
+                  JOIN psa_dossier_stage s ON s.id = d.stage_id
                  WHERE d.create_date >= %(since)s AND d.agent_id IS NOT NULL
-                   AND d.status_code != 1
+                   AND s.is_new IS NOT TRUE
             ), per_agent AS (
                 SELECT agent_id, procedure_id, COUNT(*) AS total, SUM(hit) AS hits,
                        (array_agg(id ORDER BY id DESC) FILTER (WHERE hit = 1))[1:%(limit)s]
@@ -450,7 +453,7 @@ class PsaQualitySignal(models.Model):
 
     @api.model
     def _sql_refusal_rate(self, rule, since):
-        return self._sql_rate(rule, since, SQL("d.status_code = 3"))
+        return self._sql_rate(rule, since, SQL("s.is_refused IS TRUE"))
 
     @api.model
     def _sql_zero_evaluation(self, rule, since):

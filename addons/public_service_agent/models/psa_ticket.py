@@ -281,8 +281,7 @@ class PsaTicket(models.Model):
 
     @api.model
     def _default_sla_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(SLA_PARAM, "")
-        return int(value) if str(value).isdigit() and int(value) > 0 else DEFAULT_SLA_DAYS
+        return self.env["ir.config_parameter"]._psa_positive_int(SLA_PARAM, DEFAULT_SLA_DAYS)
 
     @api.depends("date_open", "sla_days")
     def _compute_date_deadline(self):

@@ -43,19 +43,14 @@ class PsaTrackingAttempt(models.Model):
     @api.model
     def _psa_settings(self):
         """(limit, window) from system parameters, with safe defaults."""
-        params = self.env["ir.config_parameter"].sudo()
-        limit = params.get_param(LIMIT_PARAM, "")
-        window = params.get_param(WINDOW_PARAM, "")
-        limit = int(limit) if str(limit).isdigit() and int(limit) > 0 else DEFAULT_LIMIT
-        window = (
-            int(window) if str(window).isdigit() and int(window) > 0 else DEFAULT_WINDOW_MINUTES
-        )
+        params = self.env["ir.config_parameter"]
+        limit = params._psa_positive_int(LIMIT_PARAM, DEFAULT_LIMIT)
+        window = params._psa_positive_int(WINDOW_PARAM, DEFAULT_WINDOW_MINUTES)
         return limit, timedelta(minutes=window)
 
     @api.model
     def _psa_param(self, key, default):
-        value = self.env["ir.config_parameter"].sudo().get_param(key, "")
-        return int(value) if str(value).isdigit() and int(value) > 0 else default
+        return self.env["ir.config_parameter"]._psa_positive_int(key, default)
 
     @api.model
     def _psa_tracking_keys(self, address, code):

@@ -1,7 +1,11 @@
 import re
 
+import phonenumbers
+
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from odoo.addons.phone_validation.tools.phone_validation import phone_format, phone_parse
 
 from .psa_personal_data_log import mask_digits, mask_name
 
@@ -26,8 +30,33 @@ CITIZEN_FIELDS = {
     "street2",
     "contact_address",
 }
-MOBILE_RE = re.compile(r"^(?:\+84|84|0)((?:3[2-9]|5[25689]|7[06-9]|8[1-9]|9[0-46-9])\d{7})$")
-LANDLINE_RE = re.compile(r"^(?:\+84|84|0)(2\d{9})$")
+PHONE_REGION = "VN"
+PHONE_COUNTRY_CODE = 84
+# A citizen's or caller's number: mobile or landline (not 1800/1900 service numbers).
+PHONE_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
+MOBILE_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
+
+
+def vn_phone_number(phone):
+    """``phonenumbers.PhoneNumber`` of a Vietnamese number (region VN), or None."""
+    try:
+        number = phone_parse((phone or "").strip(), PHONE_REGION)
+    except UserError:
+        return None
+    return number if number.country_code == PHONE_COUNTRY_CODE else None
+
+
+def is_vn_mobile(phone):
+    """Whether ``phone`` is a Vietnamese mobile number (SMS and Zalo reach only those)."""
+    number = vn_phone_number(phone)
+    return bool(number) and phonenumbers.number_type(number) in MOBILE_TYPES
 
 
 class ResPartner(models.Model):
@@ -192,10 +221,12 @@ class ResPartner(models.Model):
 
     @api.model
     def _psa_normalize_phone(self, phone):
-        """A Vietnamese mobile or landline number in E.164 (+84...), else raise."""
-        compact = re.sub(r"[\s.\-()]", "", phone or "")
-        match = MOBILE_RE.match(compact) or LANDLINE_RE.match(compact)
-        if not match:
+        """A Vietnamese mobile or landline number in E.164 (+84...), else raise.
+
+        Parsed by ``phone_validation`` with ``phonenumbers``' numbering plan (region VN).
+        """
+        number = vn_phone_number(phone)
+        if not number or phonenumbers.number_type(number) not in PHONE_TYPES:
             raise ValidationError(
                 self.env._(
                     "“%(phone)s” is not a Vietnamese phone number (mobile 0xx xxx xxxx or "
@@ -203,7 +234,7 @@ class ResPartner(models.Model):
                     phone=phone or "",
                 )
             )
-        return f"+84{match.group(1)}"
+        return phone_format(phone.strip(), PHONE_REGION, PHONE_COUNTRY_CODE, force_format="E164")
 
     @api.model
     def _psa_find_or_create_citizen(self, vals):

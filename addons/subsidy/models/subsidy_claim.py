@@ -6,13 +6,14 @@ import pytz
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.public_service_agent.controllers.common import mask_citizen_name
+from odoo.addons.public_service_agent.models.psa_personal_data_log import (
+    mask_name as mask_citizen_name,
+)
 
 from .common import format_vnd
 from .subsidy_budget import COMMITTED_STATES
 
 _logger = logging.getLogger(__name__)
-CENTER_TZ = pytz.timezone("Asia/Ho_Chi_Minh")
 # Fields a claim keeps once it is in a statement: the statement is never edited, only reversed.
 LOCKED_FIELDS = {
     "amount",
@@ -328,7 +329,8 @@ class SubsidyClaim(models.Model):
     def _local_date(self, dt):
         if not dt:
             return fields.Date.context_today(self)
-        return pytz.utc.localize(dt).astimezone(CENTER_TZ).date()
+        tz = pytz.timezone(self.env["psa.dossier"]._center_tz())
+        return pytz.utc.localize(dt).astimezone(tz).date()
 
     @api.model
     def _create_for_deliveries(self, deliveries):

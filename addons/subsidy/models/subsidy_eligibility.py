@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.public_service_agent.controllers.common import mask_citizen_name
+from odoo.addons.public_service_agent.models.psa_personal_data_log import (
+    mask_name as mask_citizen_name,
+)
 
 
 class SubsidyEligibility(models.Model):
