@@ -308,7 +308,8 @@ def main():
             stop_file.touch()
             log("waiting until every event is processed")
             processed_at = wait_processed(db) - start
-            shell_out, _err = shell.communicate(timeout=600)
+            shell_out = shell.stdout.read()
+            shell.wait(timeout=600)
             shell_done = int(shell_out.split("SHELL_PROCESSED")[-1].split()[0])
             first = snapshot(db)
             log("replay")

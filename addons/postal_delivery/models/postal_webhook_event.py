@@ -313,6 +313,9 @@ class PostalWebhookEvent(models.Model):
                FOR UPDATE SKIP LOCKED
             """,
             (limit,),
+            # A concurrent processor's commit may fail this under REPEATABLE READ: the caller
+            # retries, no need for an error in the log.
+            log_exceptions=False,
         )
         rows = cr.fetchall()
         if not rows:
@@ -323,8 +326,22 @@ class PostalWebhookEvent(models.Model):
             cr.execute(
                 "SELECT id FROM postal_delivery WHERE id = ANY(%s) FOR NO KEY UPDATE SKIP LOCKED",
                 (delivery_ids,),
+                log_exceptions=False,
             )
             locked = {row[0] for row in cr.fetchall()}
+        if locked:
+            # A delivery whose earliest pending event another processor holds is left to that
+            # processor, so a delivery's events are never applied out of their arrival order.
+            cr.execute(
+                """
+                SELECT delivery_id, min(id) FROM postal_webhook_event
+                 WHERE state = 'pending' AND delivery_id = ANY(%s)
+                 GROUP BY delivery_id
+                """,
+                (sorted(locked),),
+            )
+            ours = {event_id for event_id, _delivery_id in rows}
+            locked = {delivery_id for delivery_id, first in cr.fetchall() if first in ours}
         events = self.browse(
             [event_id for event_id, delivery_id in rows if not delivery_id or delivery_id in locked]
         )
