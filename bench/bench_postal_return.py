@@ -26,6 +26,7 @@ from lib.common import (
     OUT,
     copy_database,
     drop_database,
+    ensure_environment,
     log,
     pg_connect,
 )
@@ -108,6 +109,7 @@ def main():
     parser.add_argument("--source-db", default="psa_demo")
     parser.add_argument("--sizes", default="10000,100000")
     args = parser.parse_args()
+    ensure_environment()
     import odoo
 
     odoo.tools.config.parse_config(

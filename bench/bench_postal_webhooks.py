@@ -42,6 +42,7 @@ from lib.common import (
     PY,
     copy_database,
     drop_database,
+    ensure_environment,
     free_port,
     log,
     pg_connect,
@@ -285,7 +286,7 @@ def main():
     args = parser.parse_args()
     deliveries = args.events // len(JOURNEY)
     db = "psa_bench_postal_hooks"
-    OUT.mkdir(parents=True, exist_ok=True)
+    ensure_environment()
     log(f"copy {args.source_db} -> {db}; {deliveries:,} deliveries, {args.events:,} events")
     copy_database(args.source_db, db)
     seed(db, deliveries)

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lib.common import CONF, ODOO_SRC, prepare_module_db
+from lib.common import CONF, ODOO_SRC, ensure_environment, prepare_module_db
 
 PER_DAY = 8000
 AGENTS = 200
@@ -220,6 +220,7 @@ def main():
     parser.add_argument("--small", type=int, default=100_000)
     parser.add_argument("--fresh", action="store_true", help="drop and reinstall the scratch db")
     args = parser.parse_args()
+    ensure_environment()
     prepare(args.db, args.fresh)
 
     sys.path.insert(0, str(ODOO_SRC))

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lib.common import CONF, ODOO_SRC, prepare_module_db, real_clock
+from lib.common import CONF, ODOO_SRC, ensure_environment, prepare_module_db, real_clock
 
 DAY = date(2026, 6, 1)  # the measured day
 SETS = (("small", 200), ("large", 2000))
@@ -150,6 +150,7 @@ def main():
     parser.add_argument("--db", default="psa_bench_training")
     parser.add_argument("--fresh", action="store_true", help="drop and reinstall the scratch db")
     args = parser.parse_args()
+    ensure_environment()
     prepare(args.db, args.fresh)
 
     sys.path.insert(0, str(ODOO_SRC))
