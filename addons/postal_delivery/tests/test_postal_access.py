@@ -4,18 +4,9 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import file_open, mute_logger
 
-from .common import PostalCommon
+from odoo.addons.public_service_agent.tests.common import GROUPS, OPERATIONS
 
-GROUPS = {
-    "public": "base.group_public",
-    "portal": "base.group_portal",
-    "officer": "public_service_agent.group_psa_officer",
-    "admin": "public_service_agent.group_psa_admin",
-    "trainer": "agent_training.group_training_trainer",
-    "training_manager": "agent_training.group_training_manager",
-    "finance": "subsidy.group_subsidy_finance",
-}
-OPERATIONS = ("read", "write", "create", "unlink")
+from .common import PostalCommon
 
 
 @tagged("post_install", "-at_install")

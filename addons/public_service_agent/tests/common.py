@@ -1,5 +1,17 @@
 from odoo.tests import TransactionCase, new_test_user
 
+# The seven groups of the declared access matrix (security/access_matrix*.csv).
+GROUPS = {
+    "public": "base.group_public",
+    "portal": "base.group_portal",
+    "officer": "public_service_agent.group_psa_officer",
+    "admin": "public_service_agent.group_psa_admin",
+    "trainer": "agent_training.group_training_trainer",
+    "training_manager": "agent_training.group_training_manager",
+    "finance": "subsidy.group_subsidy_finance",
+}
+OPERATIONS = ("read", "write", "create", "unlink")
+
 
 class PsaCommon(TransactionCase):
     """Users of every role and two agents of two operators, without demo data.

@@ -24,19 +24,10 @@ from odoo.modules.module import get_module_path
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import GROUPS, OPERATIONS
 from .test_psa_portal import DENIALS, PsaHttpCommon
 
 SUITE = ("public_service_agent", "agent_training", "postal_delivery", "subsidy")
-GROUPS = {
-    "public": "base.group_public",
-    "portal": "base.group_portal",
-    "officer": "public_service_agent.group_psa_officer",
-    "admin": "public_service_agent.group_psa_admin",
-    "trainer": "agent_training.group_training_trainer",
-    "training_manager": "agent_training.group_training_manager",
-    "finance": "subsidy.group_subsidy_finance",
-}
-OPERATIONS = ("read", "write", "create", "unlink")
 PERSONAL_RE = re.compile(r"cccd|phone|mobile|email|street|address")
 CITIZEN_NAME_FIELDS = {"citizen_name", "filed_name"}
 # Public addresses of government offices match the rule by name but describe no citizen.

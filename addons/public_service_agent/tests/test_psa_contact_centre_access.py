@@ -5,19 +5,9 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import PsaDossierCommon
+from .common import GROUPS, OPERATIONS, PsaDossierCommon
 
 MATRIX = Path(__file__).parent.parent / "security" / "access_matrix_contact_centre.csv"
-GROUPS = {
-    "public": "base.group_public",
-    "portal": "base.group_portal",
-    "officer": "public_service_agent.group_psa_officer",
-    "admin": "public_service_agent.group_psa_admin",
-    "trainer": "agent_training.group_training_trainer",
-    "training_manager": "agent_training.group_training_manager",
-    "finance": "subsidy.group_subsidy_finance",
-}
-OPERATIONS = ("read", "write", "create", "unlink")
 
 
 @tagged("post_install", "-at_install")

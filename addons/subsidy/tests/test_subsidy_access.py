@@ -5,17 +5,9 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import file_path
 
-from .common import SubsidyCommon
+from odoo.addons.public_service_agent.tests.common import GROUPS
 
-GROUPS = {
-    "public": "base.group_public",
-    "portal": "base.group_portal",
-    "officer": "public_service_agent.group_psa_officer",
-    "admin": "public_service_agent.group_psa_admin",
-    "trainer": "agent_training.group_training_trainer",
-    "training_manager": "agent_training.group_training_manager",
-    "finance": "subsidy.group_subsidy_finance",
-}
+from .common import SubsidyCommon
 
 
 @tagged("post_install", "-at_install")
