@@ -3,13 +3,13 @@
 Each test failed on the code before the fix (commit 91fccd5).
 """
 
-import importlib.util
 import json
-import os
 
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, freeze_time, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.public_service_agent.tests.common import run_post_migrate
 
 from .common import TrainingCommon
 
@@ -70,16 +70,7 @@ class TestTrainingIntegrity(HttpCase, TrainingCommon):
             [survey.id],
         )
         survey.invalidate_recordset()
-        path = os.path.join(
-            os.path.dirname(os.path.dirname(__file__)),
-            "migrations",
-            "18.0.1.1.0",
-            "post-migrate.py",
-        )
-        spec = importlib.util.spec_from_file_location("training_post_migrate_1_1", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        module.migrate(self.env.cr, "18.0.1.0.0")
+        run_post_migrate(self.env.cr, "agent_training", "18.0.1.1.0", "18.0.1.0.0")
         survey.invalidate_recordset()
         self.assertEqual(survey.scoring_type, "scoring_without_answers")
         self.assertEqual(survey.attempts_limit, 1)

@@ -1,4 +1,17 @@
+import importlib.util
+
+from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, new_test_user
+
+
+def run_post_migrate(cr, addon, version, from_version):
+    """Run ``migrations/<version>/post-migrate.py`` of ``addon`` as from ``from_version``."""
+    path = f"{get_module_path(addon)}/migrations/{version}/post-migrate.py"
+    spec = importlib.util.spec_from_file_location(f"{addon}_post_migrate_{version}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.migrate(cr, from_version)
+
 
 # The seven groups of the declared access matrix (security/access_matrix*.csv).
 GROUPS = {

@@ -4,7 +4,6 @@ Every test here failed on the code before the fix (commit 91fccd5): over real HT
 ``/web/dataset/call_kw`` or the portal's routes where the attack used them.
 """
 
-import importlib.util
 import json
 import os
 
@@ -12,6 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import run_post_migrate
 from .test_psa_portal import DENIALS, PDF, PsaHttpCommon
 
 
@@ -115,16 +115,7 @@ class TestPsaDataProtection(PsaHttpCommon):
         dossier.message_post(body=f"Rate us: /dossier/evaluate/{old}")
         evaluation_count = self.env["psa.dossier.evaluation"].search_count([])
         citizens = self.env["res.partner"].search_count([("psa_is_citizen", "=", True)])
-        path = os.path.join(
-            os.path.dirname(os.path.dirname(__file__)),
-            "migrations",
-            "18.0.1.1.0",
-            "post-migrate.py",
-        )
-        spec = importlib.util.spec_from_file_location("psa_post_migrate_1_1", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        module.migrate(self.env.cr, "18.0.1.0.0")
+        run_post_migrate(self.env.cr, "public_service_agent", "18.0.1.1.0", "18.0.1.0.0")
         dossier.invalidate_recordset()
         new = dossier.sudo().evaluation_token
         self.assertTrue(new)
