@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import requests
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
@@ -65,6 +65,35 @@ class PostalCarrier(models.Model):
     )
     tracking_url = fields.Char(help="Public tracking page; <tracking> is replaced by the number.")
     active = fields.Boolean(default=True)
+
+    # Fields the webhook route's cached look-up depends on.
+    _WEBHOOK_FIELDS = {"carrier_type", "webhook_secret", "active"}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if self._WEBHOOK_FIELDS & set(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache("carrier_type")
+    def _webhook_secrets(self, carrier_type):
+        """``((carrier id, secret), ...)`` of the active carriers of a type that take webhooks.
+
+        Cached: the webhook route asks it on every request, and secrets rarely change.
+        """
+        carriers = self.sudo().search(
+            [("carrier_type", "=", carrier_type), ("webhook_secret", "!=", False)]
+        )
+        return tuple((carrier.id, carrier.webhook_secret) for carrier in carriers)
 
     # ------------------------------------------------------------------ plumbing
     def _job_channel(self):

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 
 class PostalCarrierStatus(models.Model):
@@ -39,19 +39,29 @@ class PostalCarrierStatus(models.Model):
     def _selection_state(self):
         return self.env["postal.delivery"]._fields["state"]._description_selection(self.env)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.model
     def _lookup(self, carrier_type, code):
-        return self.sudo().search(
-            [("carrier_type", "=", carrier_type), ("code", "=", str(code))], limit=1
+        return self.sudo().browse(self._lookup_id(carrier_type, str(code)))
+
+    @api.model
+    @tools.ormcache("carrier_type", "code")
+    def _lookup_id(self, carrier_type, code):
+        # Cached: every carrier event asks it; the table changes only by an administrator.
+        return (
+            self.sudo()
+            .search([("carrier_type", "=", carrier_type), ("code", "=", code)], limit=1)
+            .id
         )
-
-    @api.model
-    def _selection_state(self):
-        # The delivery's states with their labels in the reader's language.
-        Delivery = self.env["postal.delivery"]
-        return Delivery._fields["state"]._description_selection(self.env)
-
-    @api.model
-    def _selection_carrier_type(self):
-        Carrier = self.env["postal.carrier"]
-        return Carrier._fields["carrier_type"]._description_selection(self.env)

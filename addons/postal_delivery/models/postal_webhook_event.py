@@ -131,19 +131,27 @@ class PostalWebhookEvent(models.Model):
 
     @api.model
     def _schedule_processing(self):
-        cron = self.env.ref("postal_delivery.ir_cron_postal_webhook_process", False)
-        if cron:
-            cron.sudo()._trigger()
+        """Wake the processing cron, unless a wake-up is already waiting.
+
+        One trigger serves every event stored before the cron runs: it applies pending events
+        until none is left. An event stored in the instant between the cron's last look and
+        the removal of its trigger waits for the next scheduled run (every minute).
+        """
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "postal_delivery.ir_cron_postal_webhook_process", raise_if_not_found=False
+        )
+        if not cron_id:
+            return
+        self.env.cr.execute("SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s LIMIT 1", (cron_id,))
+        if not self.env.cr.fetchone():
+            self.env["ir.cron"].sudo().browse(cron_id)._trigger()
 
     # ------------------------------------------------------------------ authentication
     @api.model
     def _authenticate(self, carrier_type, raw_body, headers):
-        carriers = (
-            self.env["postal.carrier"]
-            .sudo()
-            .search([("carrier_type", "=", carrier_type), ("webhook_secret", "!=", False)])
-        )
-        if not carriers:
+        Carrier = self.env["postal.carrier"].sudo()
+        secrets = Carrier._webhook_secrets(carrier_type)
+        if not secrets:
             raise WebhookRejected(404, "unknown carrier")
         signature = headers.get("X-Signature")
         if signature:
@@ -153,19 +161,19 @@ class PostalWebhookEvent(models.Model):
             if abs(time.time() - int(timestamp)) > SIGNATURE_TOLERANCE:
                 raise WebhookRejected(401, "stale signature")
             signed = timestamp.encode() + b"." + raw_body
-            for carrier in carriers:
-                expected = hmac.new(carrier.webhook_secret.encode(), signed, hashlib.sha256)
+            for carrier_id, secret in secrets:
+                expected = hmac.new(secret.encode(), signed, hashlib.sha256)
                 if hmac.compare_digest(expected.hexdigest(), signature.removeprefix("sha256=")):
-                    return carrier
+                    return Carrier.browse(carrier_id)
             raise WebhookRejected(401, "bad signature")
         # Viettel Post puts the shared token in the body (domain.md §5).
         try:
             token = str(json.loads(raw_body).get("TOKEN") or "")
         except (ValueError, AttributeError, UnicodeDecodeError):
             raise WebhookRejected(400, "malformed body") from None
-        for carrier in carriers:
-            if token and hmac.compare_digest(token.encode(), carrier.webhook_secret.encode()):
-                return carrier
+        for carrier_id, secret in secrets:
+            if token and hmac.compare_digest(token.encode(), secret.encode()):
+                return Carrier.browse(carrier_id)
         raise WebhookRejected(401, "bad token")
 
     # ------------------------------------------------------------------ parsing
