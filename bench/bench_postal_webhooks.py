@@ -92,8 +92,11 @@ def seed(db, deliveries):
 
 
 def start_server(db, port, logfile):
+    # One database named and no dbfilter, as docs/deployment.md configures production: with a
+    # dbfilter, Odoo lists PostgreSQL's databases on every request without a session cookie,
+    # which is every carrier webhook.
     cmd = [
-        str(PY), str(ODOO_SRC / "odoo-bin"), "-c", str(CONF), "-d", db, f"--db-filter=^{db}$",
+        str(PY), str(ODOO_SRC / "odoo-bin"), "-c", str(CONF), "-d", db,
         "--workers=2", "--max-cron-threads=0", f"--http-port={port}",
         "--http-interface=127.0.0.1", "--load=base,web", "--log-level=warn",
         "--limit-time-real=600", "--limit-memory-soft=2147483648",
@@ -141,7 +144,7 @@ def start_cron_server(db, logfile):
     lower CPU priority, woken by the triggers the route leaves (PostgreSQL NOTIFY)."""
     cmd = [
         "nice", "-n", str(NICE), str(PY), str(ODOO_SRC / "odoo-bin"), "-c", str(CONF), "-d", db,
-        f"--db-filter=^{db}$", "--no-http", "--workers=0", "--max-cron-threads=1",
+        "--no-http", "--workers=0", "--max-cron-threads=1",
         "--load=base,web", "--log-level=warn",
     ]  # fmt: skip
     return subprocess.Popen(cmd, stdout=logfile, stderr=logfile, start_new_session=True)

@@ -12,11 +12,15 @@ from psycopg2 import errors
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.public_service_agent.models.ir_config_parameter import CENTER_TZ
+
 _logger = logging.getLogger(__name__)
 
 # Seconds a signed request may be old (or early) when the sender gives a timestamp.
 SIGNATURE_TOLERANCE = 300
 VIETTEL_DATE_FORMAT = "%d/%m/%Y %H:%M:%S"
+# The carriers' APIs write Vietnam time (domain.md §5), whatever the Center's calendar says.
+CARRIER_TZ = pytz.timezone(CENTER_TZ)
 # Stored events applied per transaction by the processing cron.
 PROCESS_BATCH = 500
 # Seconds one cron run keeps taking batches before it hands over.
@@ -90,7 +94,7 @@ class PostalWebhookEvent(models.Model):
         """
         try:
             carrier = self._authenticate(carrier_type, raw_body, headers)
-            items = self._parse(carrier, raw_body)
+            items = self._parse(carrier_type, raw_body)
         except WebhookRejected as rejected:
             return rejected.status, {"status": "rejected", "message": rejected.message}
         results = [self._ingest_item(carrier, item, raw_body) for item in items]
@@ -150,6 +154,8 @@ class PostalWebhookEvent(models.Model):
     @api.model
     def _authenticate(self, carrier_type, raw_body, headers):
         Carrier = self.env["postal.carrier"].sudo()
+        if carrier_type not in dict(Carrier._fields["carrier_type"].selection):
+            raise WebhookRejected(404, "unknown carrier")
         secrets = Carrier._webhook_secrets(carrier_type)
         if not secrets:
             raise WebhookRejected(404, "unknown carrier")
@@ -178,14 +184,14 @@ class PostalWebhookEvent(models.Model):
 
     # ------------------------------------------------------------------ parsing
     @api.model
-    def _parse(self, carrier, raw_body):
+    def _parse(self, carrier_type, raw_body):
         try:
             body = json.loads(raw_body)
         except (ValueError, UnicodeDecodeError):
             raise WebhookRejected(400, "malformed body") from None
         if not isinstance(body, dict):
             raise WebhookRejected(400, "malformed body")
-        parser = getattr(self, f"_parse_{carrier.carrier_type}", None)
+        parser = getattr(self, f"_parse_{carrier_type}", None)
         if not parser:
             raise WebhookRejected(404, "carrier without webhook")
         return parser(body)
@@ -251,11 +257,12 @@ class PostalWebhookEvent(models.Model):
             moment = datetime.strptime(str(value), VIETTEL_DATE_FORMAT)
         except ValueError:
             try:
-                moment = datetime.fromisoformat(str(value)).replace(tzinfo=None)
+                moment = datetime.fromisoformat(str(value))
             except ValueError:
                 raise WebhookRejected(400, "status date invalid") from None
-        local = pytz.timezone(self.env["psa.dossier"]._center_tz()).localize(moment)
-        return local.astimezone(pytz.utc).replace(tzinfo=None)
+        if moment.tzinfo is None:
+            moment = CARRIER_TZ.localize(moment)
+        return moment.astimezone(pytz.utc).replace(tzinfo=None)
 
     # ------------------------------------------------------------------ storage
     @api.model
