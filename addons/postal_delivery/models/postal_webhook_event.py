@@ -344,21 +344,25 @@ class PostalWebhookEvent(models.Model):
                 log_exceptions=False,
             )
             locked = {row[0] for row in cr.fetchall()}
+        applicable = set()
         if locked:
-            # A delivery whose earliest pending event another processor holds is left to that
-            # processor, so a delivery's events are never applied out of their arrival order.
             cr.execute(
                 """
-                SELECT delivery_id, min(id) FROM postal_webhook_event
+                SELECT delivery_id, array_agg(id ORDER BY id) FROM postal_webhook_event
                  WHERE state = 'pending' AND delivery_id = ANY(%s)
                  GROUP BY delivery_id
                 """,
                 (sorted(locked),),
             )
-            ours = {event_id for event_id, _delivery_id in rows}
-            locked = {delivery_id for delivery_id, first in cr.fetchall() if first in ours}
+            applicable = self._in_order_prefix(
+                {event_id for event_id, _delivery_id in rows}, dict(cr.fetchall())
+            )
         events = self.browse(
-            [event_id for event_id, delivery_id in rows if not delivery_id or delivery_id in locked]
+            [
+                event_id
+                for event_id, delivery_id in rows
+                if not delivery_id or event_id in applicable
+            ]
         )
         if not events:
             return 0
@@ -375,6 +379,21 @@ class PostalWebhookEvent(models.Model):
         self._post_moves(moves)
         self.env.flush_all()
         return len(events)
+
+    @api.model
+    def _in_order_prefix(self, ours, pending_by_delivery):
+        """The events of ``ours`` that may be applied now, so that no delivery's events are
+        applied out of their arrival order: per delivery, its pending events (by id) up to the
+        first one that another processor holds (skipped by ``SKIP LOCKED``), which stays
+        pending with all the later ones until a next batch.
+        """
+        applicable = set()
+        for event_ids in pending_by_delivery.values():
+            for event_id in event_ids:
+                if event_id not in ours:
+                    break
+                applicable.add(event_id)
+        return applicable
 
     @api.model
     def _post_moves(self, moves):

@@ -104,6 +104,17 @@ class TestPostalWebhook(WebhookCommon):
         self.assertEqual(self._process(), 0)
         self.assertEqual(len(self.delivery.event_ids.filtered(lambda e: e.source == "webhook")), 2)
 
+    def test_a_processor_applies_a_delivery_events_only_up_to_one_it_does_not_hold(self):
+        # Seen in the benchmark with two processors: this one held the events 300 and 501 of a
+        # delivery, the other one the 500 between them (skipped by SKIP LOCKED). Applying 300
+        # and 501 would have made the 500 late, ignored.
+        prefix = self.env["postal.webhook.event"]._in_order_prefix
+        pending = {683: [3160, 3163, 3166], 1708: [8292, 8295]}
+        self.assertEqual(prefix({3160, 3166, 8292, 8295}, pending), {3160, 8292, 8295})
+        # The first pending event is another processor's: nothing of that delivery.
+        self.assertEqual(prefix({3163, 3166}, pending), set())
+        self.assertEqual(prefix({3160, 3163, 3166}, pending), {3160, 3163, 3166})
+
     def test_duplicate_answers_200_and_changes_nothing(self):
         body = self._vtp_body(105)
         self.assertEqual(self._post(body).status_code, 200)
