@@ -10,10 +10,10 @@ A copy of the source database gets ``events / 5`` deliveries waiting for Viettel
 ``odoo-bin --workers=2`` serves it on 127.0.0.1 and 4 client threads POST each delivery's five
 Viettel Post events (105, 200, 300, 500, 501) in order to ``/postal/webhook/viettelpost``,
 deliveries spread over the clients. The route only authenticates, parses and stores each event;
-two processors apply the stored events concurrently, in batches, at a lower CPU priority
-(``nice``) than the web workers, as a deployment with a separate cron process would: a cron-only
-``odoo-bin --no-http --max-cron-threads=1`` woken by the trigger the route leaves, and an
-``odoo-bin shell`` process running the same ``_process_pending`` loop.
+two processors apply the stored events concurrently, in batches, as a deployment with a
+separate cron process would: a cron-only ``odoo-bin --no-http --max-cron-threads=1`` woken by
+the trigger the route leaves, and an ``odoo-bin shell`` process running the same
+``_process_pending`` loop.
 
 Reported: ingestion events per minute with p50 and p95 latency per request; the time until
 every event is processed (from the first request) and the share each processor took; the check
@@ -52,9 +52,6 @@ from lib.common import (
 JOURNEY = (105, 200, 300, 500, 501)
 TOKEN = "bench-webhook-token"
 CLIENTS = 4
-# The processors yield the CPU to the web workers: carriers wait on the answer, not on the
-# processing, which catches up when the burst is over.
-NICE = 0
 
 
 def seed(db, deliveries):
@@ -140,10 +137,10 @@ print("SHELL_PROCESSED", done, flush=True)
 
 
 def start_cron_server(db, logfile):
-    """The processing side as deployed apart from the web workers: a cron-only Odoo process at
-    lower CPU priority, woken by the triggers the route leaves (PostgreSQL NOTIFY)."""
+    """The processing side as deployed apart from the web workers: a cron-only Odoo process,
+    woken by the trigger the route leaves (PostgreSQL NOTIFY)."""
     cmd = [
-        "nice", "-n", str(NICE), str(PY), str(ODOO_SRC / "odoo-bin"), "-c", str(CONF), "-d", db,
+        str(PY), str(ODOO_SRC / "odoo-bin"), "-c", str(CONF), "-d", db,
         "--no-http", "--workers=0", "--max-cron-threads=1",
         "--load=base,web", "--log-level=warn",
     ]  # fmt: skip
@@ -152,7 +149,7 @@ def start_cron_server(db, logfile):
 
 def start_shell_processor(db, stop_file, logfile):
     cmd = [
-        "nice", "-n", str(NICE), str(PY), str(ODOO_SRC / "odoo-bin"), "shell", "-c", str(CONF),
+        str(PY), str(ODOO_SRC / "odoo-bin"), "shell", "-c", str(CONF),
         "-d", db, "--no-http", "--log-level=warn",
     ]  # fmt: skip
     env = {**os.environ, "BENCH_STOP_FILE": str(stop_file)}
