@@ -57,58 +57,7 @@ class PsaDossier(models.Model):
 
     def _postal_create_return_deliveries(self):
         """One return delivery per dossier returned by post, created in one batch."""
-        dossiers = self.sudo().filtered(lambda d: d.return_method == "post")
-        if not dossiers:
-            return self.env["postal.delivery"]
-        existing = (
-            self.env["postal.delivery"]
-            .sudo()
-            ._read_group(
-                [
-                    ("dossier_id", "in", dossiers.ids),
-                    ("service_type", "in", ("return_result", "both")),
-                    ("state", "not in", ("cancelled",)),
-                ],
-                ["dossier_id"],
-            )
-        )
-        dossiers -= self.browse([d.id for (d,) in existing]).sudo()
-        if not dossiers:
-            return self.env["postal.delivery"]
-        carriers = self.env["postal.carrier"].sudo().search([])
-        by_operator = {}
-        for carrier in carriers:
-            by_operator.setdefault(carrier.operator_id.id, carrier)
-        default_carrier = carriers[:1]
-        center = self.env.company.partner_id.sudo()
-        vals_list = []
-        for dossier in dossiers:
-            citizen = dossier.citizen_id
-            carrier = by_operator.get(dossier.operator_id.id) or default_carrier
-            if not carrier:
-                continue
-            vals_list.append(
-                {
-                    "service_type": "return_result",
-                    "dossier_id": dossier.id,
-                    "carrier_id": carrier.id,
-                    "company_id": dossier.company_id.id,
-                    "sender_name": center.name,
-                    "sender_street": center.street,
-                    "sender_phone": center.phone,
-                    "sender_ward_id": center.ward_id.id,
-                    "recipient_name": citizen.name,
-                    "recipient_street": citizen.street or dossier.street,
-                    "recipient_phone": citizen.phone,
-                    "ward_id": (citizen.ward_id or dossier.ward_id).id,
-                }
-            )
-        return (
-            self.env["postal.delivery"]
-            .sudo()
-            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
-            .create(vals_list)
-        )
+        return self.env["postal.delivery"].sudo()._create_returns_for(self)
 
     def _postal_result_delivered(self, deliveries):
         """The result reached the citizen: "result returned" at the delivery time."""
