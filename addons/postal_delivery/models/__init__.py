@@ -1,3 +1,4 @@
+from . import postal_cached_mixin
 from . import postal_carrier
 from . import postal_leg_limit
 from . import postal_delivery

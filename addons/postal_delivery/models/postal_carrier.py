@@ -30,6 +30,7 @@ class PostalCarrier(models.Model):
     """
 
     _name = "postal.carrier"
+    _inherit = ["postal.cached.mixin"]
     _description = "Postal Carrier"
     _order = "sequence, id"
 
@@ -66,22 +67,8 @@ class PostalCarrier(models.Model):
     tracking_url = fields.Char(help="Public tracking page; <tracking> is replaced by the number.")
     active = fields.Boolean(default=True)
 
-    # Fields the webhook route's cached look-up depends on.
-    _WEBHOOK_FIELDS = {"carrier_type", "webhook_secret", "active"}
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if self._WEBHOOK_FIELDS & set(vals):
-            self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
+    # The fields the webhook route's cached look-up depends on.
+    _cached_fields = frozenset({"carrier_type", "webhook_secret", "active"})
 
     @api.model
     @tools.ormcache("carrier_type")

@@ -5,6 +5,7 @@ class PostalCarrierStatus(models.Model):
     """A carrier's status code and the delivery state it means; administrators extend it."""
 
     _name = "postal.carrier.status"
+    _inherit = ["postal.cached.mixin"]
     _description = "Carrier Status Code"
     _order = "carrier_type, code"
 
@@ -38,19 +39,6 @@ class PostalCarrierStatus(models.Model):
     @api.model
     def _selection_state(self):
         return self.env["postal.delivery"]._fields["state"]._description_selection(self.env)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     @api.model
     def _lookup(self, carrier_type, code):
