@@ -21,12 +21,8 @@ from . import psa_notification_template
 from . import psa_notification
 from . import psa_notification_provider
 from . import psa_notification_provider_connectors
-from . import res_partner_notification
-from . import psa_dossier_contact
 from . import psa_quality_rule
 from . import psa_quality_signal
-from . import psa_agent_quality
-from . import res_users_quality
 from . import psa_center_dashboard
 from . import psa_dossier_demo
 from . import ir_http

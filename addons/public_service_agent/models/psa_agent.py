@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# A broker-risk score is the points of open signals, capped.
+MAX_RISK = 100.0
+
 
 class PsaAgent(models.Model):
     """A post office or shop that files dossiers for citizens.
@@ -239,3 +242,35 @@ class PsaAgent(models.Model):
         agents.write({"state": "training"})
         agents.write({"state": "ready"})
         agents.write({"state": "active", "date_opened": phase.date_open})
+
+    # ------------------------------------------------------------------ broker risk
+    risk_score = fields.Float(
+        compute="_compute_risk_score",
+        string="Broker Risk",
+        groups="public_service_agent.group_psa_officer",
+    )
+    open_signal_count = fields.Integer(
+        compute="_compute_risk_score",
+        string="Open Signals",
+        groups="public_service_agent.group_psa_officer",
+    )
+
+    def _compute_risk_score(self):
+        rows = self.env["psa.quality.signal"]._read_group(
+            [("agent_id", "in", self.ids), ("state", "=", "open")],
+            ["agent_id"],
+            ["score:sum", "__count"],
+        )
+        by_agent = {agent: (score, count) for agent, score, count in rows}
+        for agent in self:
+            score, count = by_agent.get(agent, (0.0, 0))
+            agent.risk_score = min(score or 0.0, MAX_RISK)
+            agent.open_signal_count = count
+
+    def action_view_signals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "public_service_agent.psa_quality_signal_action"
+        )
+        action["domain"] = [("agent_id", "=", self.id)]
+        return action

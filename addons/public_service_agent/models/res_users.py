@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .psa_agent import MAX_RISK
+
 
 class ResUsers(models.Model):
     _inherit = "res.users"
@@ -37,3 +39,20 @@ class ResUsers(models.Model):
                 raise self.env["psa.agent"]._blocked_error(
                     self.env._("%(user)s may not handle dossiers:", user=user.name), blockers
                 )
+
+    # ------------------------------------------------------------------ broker risk
+    psa_risk_score = fields.Float(
+        compute="_compute_psa_risk_score",
+        string="Broker Risk",
+        groups="public_service_agent.group_psa_officer",
+    )
+
+    def _compute_psa_risk_score(self):
+        rows = self.env["psa.quality.signal"]._read_group(
+            [("staff_user_id", "in", self.ids), ("state", "=", "open")],
+            ["staff_user_id"],
+            ["score:sum"],
+        )
+        scores = dict(rows)
+        for user in self:
+            user.psa_risk_score = min(scores.get(user) or 0.0, MAX_RISK)
