@@ -51,3 +51,18 @@ class TestPostalSlip(PostalCommon):
         html = self._slip_html(dossier)
         self.assertNotIn("25.000 đ", html)
         self.assertIn("Cước dịch vụ bưu chính: ....................... đồng", html)
+
+    def test_return_slip_names_sender_recipient_and_agency(self):
+        # Entered by hand, without addresses: the Center sends, the citizen receives.
+        delivery = self._new_delivery(dossier=self._done_dossier(), postage=26000)
+        self.assertFalse(delivery.sender_name)
+        html = self._slip_html(delivery, "postal_delivery.action_report_postal_return_slip")
+        self.assertIn(self.env.company.name, html)
+        self.assertIn(self.citizen.name, html)
+        self.assertIn("12 Hàng Bài", html)
+        name, _parent, _address = delivery.dossier_id._psa_agency()
+        self.assertTrue(name)
+        self.assertIn(f"Cơ quan giải quyết: {name}", html)
+        # The result line is Vietnamese, as the slip, whoever created the delivery.
+        self.assertIn("Kết quả giải quyết thủ tục", delivery.result_documents)
+        self.assertIn("26.000 đ", html)

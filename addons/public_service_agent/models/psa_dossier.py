@@ -297,6 +297,21 @@ class PsaDossier(models.Model):
         """An amount as a Vietnamese form writes it: ``25.000 đ``."""
         return f"{amount or 0:,.0f}".replace(",", ".") + " đ"
 
+    def _psa_agency(self):
+        """The competent agency the printed forms name: ``(name, parent, address)``.
+
+        A ward-level agency ("Công an phường/xã") is the one of the dossier's ward, else of
+        the citizen's; without its own address, the ward's.
+        """
+        self.ensure_one()
+        procedure = self.procedure_id
+        ward = self.ward_id or self.citizen_id.ward_id
+        name = procedure.agency_name or ""
+        if ward and "phường/xã" in name:
+            name = name.replace("phường/xã", ward.name)
+        address = procedure.agency_address or (ward and f"{ward.name}, Thành phố Hà Nội") or ""
+        return name, procedure.agency_parent or "", address
+
     def _psa_slip_postage(self):
         """Postal legs printed in section 5 of the Phiếu gửi, one dict per leg.
 
