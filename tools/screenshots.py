@@ -99,14 +99,19 @@ SCREENS = [
     ("tracking_phone", None, "/tracking", PHONE, "form"),
 ]
 
-# Reports and the demo record each is printed for (xmlid), else the first record of its model.
+# Reports and the demo record each is printed for (xmlid, or a domain for the first match),
+# else the first record of its model.
 REPORT_RECORDS = {
     "public_service_agent.action_report_psa_form01": "public_service_agent.dossier_received",
     "public_service_agent.action_report_psa_form02": "public_service_agent.dossier_supplement",
-    "public_service_agent.action_report_psa_form03": "public_service_agent.dossier_new",
+    "public_service_agent.action_report_psa_form03": "public_service_agent.dossier_refused",
     "public_service_agent.action_report_psa_form04": "public_service_agent.dossier_processing",
     "public_service_agent.action_report_psa_form05": "public_service_agent.dossier_returned",
-    "public_service_agent.action_report_psa_phieu_gui": "public_service_agent.dossier_received",
+    # A dossier returned by post: its slip prints the postage and the item number.
+    "public_service_agent.action_report_psa_phieu_gui": [
+        ("postal_delivery_ids.postage", ">", 0),
+        ("agent_id", "!=", False),
+    ],
     "agent_training.action_report_training_certificate": "agent_training.certificate_demo_01",
 }
 RECORDS = {
@@ -294,8 +299,12 @@ def print_reports(admin, url):
             xmlid = xmlids.get(report["id"])
             if not xmlid:
                 continue
-            record_xmlid = REPORT_RECORDS.get(xmlid)
-            record_id = record_xmlid and xmlid_to_id(admin, url, record_xmlid)
+            target = REPORT_RECORDS.get(xmlid)
+            if isinstance(target, list):
+                found = call(admin, url, report["model"], "search", target, limit=1)
+                record_id = found and found[0]
+            else:
+                record_id = target and xmlid_to_id(admin, url, target)
             if not record_id:
                 found = call(admin, url, report["model"], "search", [], limit=1)
                 record_id = found and found[0]

@@ -21,6 +21,13 @@ class ResUsers(models.Model):
             )
         return result
 
+    @api.model
+    def _psa_home_actions(self):
+        # Trainers land on their training sessions.
+        return super()._psa_home_actions() + [
+            (20, "agent_training.group_training_trainer", "agent_training.training_session_action")
+        ]
+
     def _psa_dossier_blockers(self):
         blockers = super()._psa_dossier_blockers()
         if self._is_internal():

@@ -291,7 +291,8 @@ class PostalDelivery(models.Model):
             if delivery.result_documents or delivery.service_type == "send_dossier":
                 continue
             procedure = delivery.dossier_id.sudo().procedure_id
-            delivery.result_documents = self.env._(
+            # Printed on the return Phiếu gửi, a Vietnamese document whoever creates it.
+            delivery.result_documents = self.with_context(lang="vi_VN").env._(
                 "Result of the procedure: %(procedure)s", procedure=procedure.name or ""
             )
 

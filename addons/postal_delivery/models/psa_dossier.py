@@ -82,6 +82,32 @@ class PsaDossier(models.Model):
             vals = {"date_received": moment, **dossier._deadline_vals(moment)}
             dossier.with_context(psa_skip_checks=True).write(vals)
 
+    def _psa_slip_postage(self):
+        """The Phiếu gửi prints each live delivery's postage and item number.
+
+        Read as superuser: the form is printed by whoever may read the dossier (checked by
+        the report), and a postage or an item number is no personal data.
+        """
+        legs = super()._psa_slip_postage()
+        services = {
+            "send_dossier": "chiều gửi hồ sơ",
+            "return_result": "chiều trả kết quả",
+            "both": "chiều gửi hồ sơ và trả kết quả",
+        }
+        deliveries = self.sudo().postal_delivery_ids.filtered(
+            lambda d: d.state not in ("cancelled", "lost")
+        )
+        for delivery in deliveries.sorted("id"):
+            legs.append(
+                {
+                    "service": services.get(delivery.service_type, ""),
+                    "postage": delivery.postage and self._psa_format_vnd(delivery.postage),
+                    "cod": delivery.cod_amount and self._psa_format_vnd(delivery.cod_amount),
+                    "tracking": delivery.label_code,
+                }
+            )
+        return legs
+
     @api.model
     def _selection_delivery_state(self):
         # The delivery's states with their labels in the reader's language.

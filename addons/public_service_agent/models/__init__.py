@@ -5,6 +5,7 @@ from . import res_partner
 from . import psa_pilot_phase
 from . import psa_agent
 from . import res_users
+from . import res_groups
 from . import psa_procedure
 from . import psa_procedure_document
 from . import psa_dossier_stage

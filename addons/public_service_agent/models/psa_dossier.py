@@ -291,6 +291,38 @@ class PsaDossier(models.Model):
         """The Center's time zone name: its calendar's, Hanoi's when unset."""
         return self.sudo()._center_calendar().tz or CENTER_TZ
 
+    # ------------------------------------------------------------------ printed forms
+    @api.model
+    def _psa_format_vnd(self, amount):
+        """An amount as a Vietnamese form writes it: ``25.000 đ``."""
+        return f"{amount or 0:,.0f}".replace(",", ".") + " đ"
+
+    def _psa_agency(self):
+        """The competent agency the printed forms name: ``(name, parent, address)``.
+
+        A ward-level agency ("Công an phường/xã") is the one of the dossier's ward, else of
+        the citizen's; without its own address, the ward's.
+        """
+        self.ensure_one()
+        procedure = self.procedure_id
+        ward = self.ward_id or self.citizen_id.ward_id
+        name = procedure.agency_name or ""
+        if ward and "phường/xã" in name:
+            name = name.replace("phường/xã", ward.name)
+        address = procedure.agency_address or (ward and f"{ward.name}, Thành phố Hà Nội") or ""
+        return name, procedure.agency_parent or "", address
+
+    def _psa_slip_postage(self):
+        """Postal legs printed in section 5 of the Phiếu gửi, one dict per leg.
+
+        Keys: ``service`` (the leg, in Vietnamese), ``postage`` and ``cod`` (formatted, or
+        False when not known yet) and ``tracking`` (the item number). None here, so a dossier
+        filed at the counter keeps the dotted blank filled in by hand; postal_delivery lists
+        the dossier's deliveries.
+        """
+        self.ensure_one()
+        return []
+
     # ------------------------------------------------------------------ citizen data
     def _psa_staff_may_read(self, user):
         """Staff of this dossier's agent, while the agent is open (checked as superuser)."""

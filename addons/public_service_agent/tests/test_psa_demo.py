@@ -13,7 +13,7 @@ class TestDemoDossiers(TransactionCase):
         cls.dossiers = cls.env["psa.dossier"].search(
             [("id", "in", [cls.env.ref(f"public_service_agent.dossier_{x}").id for x in (
                 "new", "received", "processing", "overdue", "supplement", "done", "returned",
-                "contact")])]
+                "contact", "refused")])]
         )  # fmt: skip
 
     def test_dates_follow_the_deadline_rules(self):
@@ -51,7 +51,7 @@ class TestDemoDossiers(TransactionCase):
                 )
                 # One tracked move per status after "new", each by a named person.
                 walked = {
-                    1: 0, 2: 1, 4: 2, 5: 2, 9: 3, 10: 4,
+                    1: 0, 2: 1, 3: 1, 4: 2, 5: 2, 9: 3, 10: 4,
                 }[dossier.status_code]  # fmt: skip
                 self.assertEqual(len(moves), walked)
                 for move in moves:
@@ -112,6 +112,32 @@ class TestDemoDossiers(TransactionCase):
             dossier.with_context(tz="Asia/Ho_Chi_Minh"), dossier.date_due
         )
         self.assertIn(due.strftime("%d/%m/%Y"), form04)
+
+    def test_refused_dossier_prints_form_03(self):
+        refused = self.env["psa.dossier"].search([("stage_id.is_refused", "=", True)])
+        self.assertIn(self.env.ref("public_service_agent.dossier_refused"), refused)
+        dossier = self.env.ref("public_service_agent.dossier_refused")
+        self.assertTrue(dossier.is_closed)
+        self.assertFalse(dossier.is_overdue)
+        self.assertIn("Điều 23 Luật Cư trú", dossier.refusal_reason)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("public_service_agent.action_report_psa_form03", dossier.ids)[0]
+            .decode()
+        )
+        self.assertIn("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", html)
+        self.assertIn("khoản 4 Điều 23 Luật Cư trú năm 2020", html)
+        self.assertIn(dossier.name, html)
+        # Signed by the officer who refused it, dated the day of the refusal.
+        self.assertIn(self.officer.name, html)
+        refused_at = dossier.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "stage_id"
+        ).mail_message_id.date
+        local = fields.Datetime.context_timestamp(
+            dossier.with_context(tz="Asia/Ho_Chi_Minh"), refused_at
+        )
+        self.assertIn(local.strftime("ngày %d tháng %m năm %Y"), html)
+        self.assertLess(refused_at, fields.Datetime.now())
 
     def test_agents_open_on_their_own_hours(self):
         center = self.env.company.resource_calendar_id

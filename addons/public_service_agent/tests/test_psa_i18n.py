@@ -69,11 +69,8 @@ class TestNoUntranslatedTerms(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # A Vietnamese installation, as `make run` creates it (--load-language=vi_VN): the
-        # test database activated vi_VN through the demo without loading Odoo's own terms.
-        cls.env["ir.module.module"].search([("state", "=", "installed")])._update_translations(
-            ["vi_VN"]
-        )
+        # The demo loads Odoo's own vi_VN terms as `make run` (--load-language=vi_VN) does:
+        # demo/res_lang_demo.xml; test_odoo_terms_are_loaded checks it.
         cls.env.invalidate_all()
         # Earlier tests (tracked changes, e-mails to vi_VN contacts) may have cached selection
         # labels for vi_VN before the terms were loaded; a real installation loads them first.
@@ -122,6 +119,54 @@ class TestNoUntranslatedTerms(HttpCase):
         for module in self.modules:
             with self.subTest(module=module):
                 self.assertEqual(self.missing[module], [], f"{module}/i18n/vi.po lacks these")
+
+    def test_odoo_terms_are_loaded(self):
+        """The database has Odoo's own Vietnamese terms, not only those of our addons."""
+        env = self.env(context={"lang": "vi_VN"})
+        self.assertEqual(env.ref("base.lang_vi_VN").active, True)
+        mixin = dict(
+            env["mail.activity.mixin"]._fields["activity_state"]._description_selection(env)
+        )
+        self.assertEqual(mixin["overdue"], "Quá hạn")
+        self.assertEqual(env.ref("base.vn").name, "Việt Nam")
+
+    def test_activity_labels_on_our_models_are_vietnamese(self):
+        """Activity states ("Overdue", "Today", "Planned") of every model of our addons.
+
+        The selections of the mail mixins belong to mail, whose vi.po lists Odoo's models
+        only: each addon translates them for its own models (i18n_extra/vi.po).
+        """
+        env = self.env(context={"lang": "vi_VN"})
+        en_env = self.env(context={"lang": "en_US"})
+        models = (
+            self.env["ir.model.data"]
+            .sudo()
+            .search([("module", "in", self.modules), ("model", "=", "ir.model")])
+        )
+        checked = []
+        for model in self.env["ir.model"].browse(models.mapped("res_id")):
+            Model = env.get(model.model)
+            if (
+                Model is None
+                or Model._abstract
+                or Model._original_module not in self.modules  # account.move: account's
+                or "activity_state" not in Model._fields
+            ):
+                continue
+            for fname in ("activity_state", "activity_exception_decoration"):
+                with self.subTest(model=model.model, field=fname):
+                    field = Model._fields[fname]
+                    vietnamese = dict(field._description_selection(env))
+                    english = dict(field._description_selection(en_env))
+                    mail = dict(
+                        env["mail.activity.mixin"]._fields[fname]._description_selection(env)
+                    )
+                    self.assertEqual(vietnamese, mail)
+                    for key, label in vietnamese.items():
+                        self.assertNotEqual(label, english[key])
+            checked.append(model.model)
+        self.assertIn("psa.dossier", checked)
+        self.assertGreaterEqual(len(checked), 4)
 
     def _backend_views(self, env):
         """(model, view id, type) of every backend view our addons define or extend."""

@@ -42,6 +42,27 @@ MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự d
 HANOI = pytz.timezone("Asia/Ho_Chi_Minh")
 
 
+# Forms 02-04 fill their page with the signatures at its foot; with the slip, one page each.
+FILLED = {
+    "public_service_agent.action_report_psa_form02",
+    "public_service_agent.action_report_psa_form03",
+    "public_service_agent.action_report_psa_form04",
+}
+ONE_PAGE = FILLED | {"public_service_agent.action_report_psa_phieu_gui"}
+
+
+def _lowest_text(page):
+    """Height above the bottom edge, in points, of the lowest text drawn on the page."""
+    heights = []
+
+    def visit(text, cm, tm, _font_dict, _font_size):
+        if text.strip():
+            heights.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    return min(heights)
+
+
 def _squash(text):
     """Text compared without case, spacing or Unicode composition differences."""
     return "".join(unicodedata.normalize("NFC", text or "").split()).casefold()
@@ -181,6 +202,11 @@ class TestPsaReports(PsaDossierCommon):
                 self.assertIn(_squash(title), text)
                 if report_ref != "public_service_agent.action_report_psa_phieu_gui":
                     self.assertIn(_squash(MOTTO[0]), text)
+                if report_ref in ONE_PAGE:
+                    self.assertEqual(len(reader.pages), 1)
+                if report_ref in FILLED:
+                    # The signatures sit at the foot of the A5 page, as on the printed model.
+                    self.assertLess(_lowest_text(reader.pages[0]), A5_HEIGHT * 0.25)
 
     def test_several_dossiers_in_one_pdf(self):
         # One article, a page break per dossier: Debian's wkhtmltopdf takes one input only.

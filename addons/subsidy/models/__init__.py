@@ -7,3 +7,4 @@ from . import subsidy_claim
 from . import subsidy_statement
 from . import account_move
 from . import postal_delivery
+from . import res_users
