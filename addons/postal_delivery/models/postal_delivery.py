@@ -474,7 +474,10 @@ class PostalDelivery(models.Model):
                 "sender_ward": center.ward_id.id or None,
                 "weight": self._fields["weight"].default(self),
                 "currency": self._default_currency(),
-                "documents": self.env._("Result of the procedure: %(procedure)s"),
+                # As _compute_result_documents: printed in Vietnamese whoever creates it.
+                "documents": self.with_context(lang="vi_VN").env._(
+                    "Result of the procedure: %(procedure)s"
+                ),
                 "placeholder": "%(procedure)s",
                 "uid": self.env.uid,
                 "now": now,
