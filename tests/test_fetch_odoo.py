@@ -16,6 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tools" / "fetch_odoo.sh"
+PREPARE = ROOT / "tools" / "prepare.sh"
 MANIFEST = "{'name': 'Base', 'version': '18.0.1.3'}\n"
 LAUNCHER = "#!/usr/bin/python3\nimport odoo\n\nif __name__ == '__main__':\n    odoo.cli.main()\n"
 
@@ -44,7 +45,7 @@ def fake_deb(tmp_path_factory):
     return deb, hashlib.sha1(deb.read_bytes()).hexdigest()
 
 
-def _run(dest, url=None, sha1=None, path=None):
+def _run(dest, url=None, sha1=None, path=None, script=SCRIPT, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PSA_ODOO_DEB_")}
     env["ODOO_SRC"] = str(dest)
     if url is not None:
@@ -53,8 +54,9 @@ def _run(dest, url=None, sha1=None, path=None):
         env["PSA_ODOO_DEB_SHA1"] = sha1
     if path:
         env["PATH"] = path
+    env.update(extra)
     return subprocess.run(
-        ["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=120
+        ["bash", str(script)], env=env, capture_output=True, text=True, timeout=120
     )
 
 
@@ -96,6 +98,25 @@ def test_wrong_sha1_refuses_and_installs_nothing(fake_deb, tmp_path):
     assert f"expected sha1 {wrong}, got {sha1}" in result.stderr
     assert not dest.exists()
     assert not list(dest.parent.glob(".odoo-src-download.*"))
+
+
+def test_prepare_stops_on_a_wrong_sha1_before_anything_else(fake_deb, tmp_path):
+    """prepare.sh goes through the same check, and stops there (no venv, no database)."""
+    deb, sha1 = fake_deb
+    wrong = ("0" if sha1[0] != "0" else "1") + sha1[1:]
+    dest = tmp_path / "odoo-src" / "18.0"
+    result = _run(dest, deb.as_uri(), wrong, script=PREPARE)
+    assert result.returncode != 0
+    assert "checksum mismatch" in result.stderr
+    assert not dest.exists()
+
+
+def test_prepare_without_download_says_where_to_put_odoo(tmp_path):
+    dest = tmp_path / "none"
+    result = _run(dest, script=PREPARE, PSA_DOWNLOAD_ODOO="0")
+    assert result.returncode != 0
+    assert f"Odoo 18.0 source not found in {dest}" in result.stderr
+    assert not dest.exists()
 
 
 def test_unpacks_without_dpkg_deb(fake_deb, tmp_path):
