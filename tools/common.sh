@@ -4,6 +4,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Per-checkout settings (ports, database names) for several clones on one machine; not committed.
 [ -f "$ROOT/.local.env" ] && source "$ROOT/.local.env"
 ODOO_SRC="${ODOO_SRC:-$HOME/.cache/odoo-src/18.0}"
+# The Odoo 18.0 release tools/fetch_odoo.sh installs when $ODOO_SRC is empty: the pin of Odoo S.A.'s
+# own Docker image (repository odoo/docker, 18.0/Dockerfile: ODOO_RELEASE, ODOO_SHA). To move it,
+# change the three together. PSA_ODOO_DEB_URL with PSA_ODOO_DEB_SHA1 (both, or neither) replace it.
+ODOO_RELEASE=20250819
+ODOO_DEB_URL="https://nightly.odoo.com/18.0/nightly/deb/odoo_18.0.${ODOO_RELEASE}_all.deb"
+ODOO_DEB_SHA1=25daea677dc7b60cc25ec1eebd16d1c8e3f77a8a
 VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
 PGDIR="$ROOT/.pg"

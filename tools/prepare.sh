@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepare everything both commands need; idempotent, and a no-op in seconds when nothing changed.
-#   tools/prepare.sh [--tests]    --tests also brings Chromium for browser tours
+#   tools/prepare.sh [--tests]    --tests also brings Chromium for browser tours, and pdftoppm
+#                                 (poppler-utils) which tools/screenshots.py needs with Chromium
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 WANT_TESTS=0; [ "${1:-}" = "--tests" ] && WANT_TESTS=1
 
@@ -27,27 +28,22 @@ apt_install() {
     fi
 }
 
-# 1. Odoo source
+# 1. Odoo source: the pinned, checksum-checked release (tools/fetch_odoo.sh) when none is there.
 if [ ! -f "$ODOO_SRC/odoo-bin" ] || [ ! -d "$ODOO_SRC/odoo/addons/base" ]; then
-    url="https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz"
-    if [ "${PSA_DOWNLOAD_ODOO:-1}" = 1 ] && command -v curl >/dev/null \
-        && curl -fsI --max-time 10 "$url" >/dev/null 2>&1; then
-        say "Downloading the official Odoo 18.0 Community release into $ODOO_SRC"
-        mkdir -p "$ODOO_SRC"
-        curl -fL --max-time 1800 "$url" | tar -xz -C "$ODOO_SRC" --strip-components=1 \
-            || die "download of Odoo 18.0 failed; put the source in $ODOO_SRC (a folder holding odoo/ and odoo-bin) or set ODOO_SRC"
-    else
-        die "Odoo 18.0 source not found in $ODOO_SRC. Put the Odoo 18.0 Community source there (a folder holding odoo/ and odoo-bin), or set ODOO_SRC to where it is."
-    fi
+    [ "${PSA_DOWNLOAD_ODOO:-1}" = 1 ] \
+        || die "Odoo 18.0 source not found in $ODOO_SRC. Put the Odoo 18.0 Community source there (a folder holding odoo/ and odoo-bin), or set ODOO_SRC to where it is."
+    bash "$ROOT/tools/fetch_odoo.sh" || exit 1
 fi
 
-# 2. System packages: PostgreSQL server, wkhtmltopdf for QWeb PDFs, Chromium for tours.
+# 2. System packages: PostgreSQL server, wkhtmltopdf for QWeb PDFs, Chromium for tours and screenshots.
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 [ -x "$PG_BIN/initdb" ] || { apt_install postgresql; PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"; }
 command -v wkhtmltopdf >/dev/null || apt_install wkhtmltopdf
 command -v psql >/dev/null || apt_install postgresql-client
 if [ "$WANT_TESTS" = 1 ]; then
     command -v chromium >/dev/null || command -v google-chrome >/dev/null || apt_install chromium
+    # tools/screenshots.py needs Chromium too, and pdftoppm for the PDFs' first pages.
+    command -v pdftoppm >/dev/null || apt_install poppler-utils
 fi
 # Fonts with Vietnamese glyphs for the PDFs and screenshots; Liberation Serif is metric-compatible with
 # Times New Roman, the typeface of Vietnamese administrative documents (Decree 30/2020).

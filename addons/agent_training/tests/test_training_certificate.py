@@ -160,9 +160,13 @@ class TestTrainingCertificate(TrainingCommon):
         self._certify(self.staff_a1)
         certificate = self._certify(self.staff_a2)[0]
         self._tick_all(self.agent_a)
-        self._to_ready(self.agent_a).action_activate()
+        self._to_ready(self.agent_a).with_user(self.psa_admin).action_activate()
         self.assertEqual(self.agent_a.state, "active")
-        certificate._revoke("Documents beyond the list were asked")
+        # The training manager revokes, through the wizard of the certificate's form.
+        self.env["training.certificate.revoke"].with_user(self.manager).create(
+            {"certificate_ids": certificate.ids, "reason": "Documents beyond the list were asked"}
+        ).action_confirm()
+        self.assertEqual(certificate.state, "revoked")
         self.assertEqual(self.agent_a.state, "suspended")
         self.assertIn("revoked", self.agent_a.state_reason)
         self.assertIn(self.course.name, self.agent_a.state_reason)

@@ -54,13 +54,16 @@ class TestLaunchGate(TrainingCommon):
 
     def test_reopening_a_suspended_agent_is_gated_too(self):
         self._make_compliant(self.agent_a, self.staff_a1, self.staff_a2)
-        self._to_ready(self.agent_a).action_activate()
-        self.agent_a.write({"state": "suspended", "state_reason": "Audit"})
+        # The Center's administrator opens and suspends agents; an officer keeps the checklist.
+        agent = self._to_ready(self.agent_a).with_user(self.psa_admin)
+        agent.action_activate()
+        agent.write({"state": "suspended", "state_reason": "Audit"})
         self.agent_a.launch_check_ids.filtered(lambda c: c.item == "printer").with_user(
             self.officer
         ).action_untick()
         with self.assertRaisesRegex(ValidationError, "Printer"):
-            self.agent_a.action_activate()
+            agent.action_activate()
+        self.assertEqual(agent.state, "suspended")
 
     def test_import_obeys_the_gate(self):
         self._to_ready(self.agent_a)

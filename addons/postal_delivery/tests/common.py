@@ -39,8 +39,12 @@ class PostalCommon(PsaDossierCommon):
         return dossier
 
     @classmethod
-    def _new_delivery(cls, dossier=None, **vals):
+    def _new_delivery(cls, dossier=None, user=None, **vals):
+        """A delivery created by the Center's officer (or ``user``), who then acts on it:
+        its workflow runs under that user's rights, with mail tracking on."""
         dossier = dossier or cls._fill(cls._new_dossier())
-        return cls.env["postal.delivery"].create(
-            {"dossier_id": dossier.id, "carrier_id": cls.carrier.id, **vals}
+        return (
+            cls.env["postal.delivery"]
+            .with_user(user or cls.officer)
+            .create({"dossier_id": dossier.id, "carrier_id": cls.carrier.id, **vals})
         )

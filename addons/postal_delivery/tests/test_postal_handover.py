@@ -97,15 +97,20 @@ class TestPostalHandover(PostalCommon):
         dossier = self._done_dossier()
         delivery = dossier.postal_delivery_ids
         delivery.action_request()
-        handover = self.env["postal.handover"].create(
-            {
-                "kind": "center_to_post",
-                "carrier_id": self.carrier.id,
-                "delivery_ids": [(6, 0, delivery.ids)],
-                "sender_signer": "Cán bộ trả kết quả",
-                "receiver_signer": "Bưu tá",
-                "receiver_signature": SIGNATURE,
-            }
+        # The Center's officer hands the results to the postman and records it.
+        handover = (
+            self.env["postal.handover"]
+            .with_user(self.officer)
+            .create(
+                {
+                    "kind": "center_to_post",
+                    "carrier_id": self.carrier.id,
+                    "delivery_ids": [(6, 0, delivery.ids)],
+                    "sender_signer": "Cán bộ trả kết quả",
+                    "receiver_signer": "Bưu tá",
+                    "receiver_signature": SIGNATURE,
+                }
+            )
         )
         handover.action_sign()
         self.assertEqual(delivery.state, "picked_up")
@@ -158,14 +163,18 @@ class TestPostalHandover(PostalCommon):
     def test_a_record_carries_deliveries_of_its_direction_only(self):
         delivery = self._done_dossier().postal_delivery_ids  # a return delivery
         delivery.action_request()
-        handover = self.env["postal.handover"].create(
-            {
-                "kind": "post_to_center",
-                "carrier_id": self.carrier.id,
-                "delivery_ids": [(6, 0, delivery.ids)],
-                "sender_signer": "A",
-                "receiver_signer": "B",
-            }
+        handover = (
+            self.env["postal.handover"]
+            .with_user(self.officer)
+            .create(
+                {
+                    "kind": "post_to_center",
+                    "carrier_id": self.carrier.id,
+                    "delivery_ids": [(6, 0, delivery.ids)],
+                    "sender_signer": "A",
+                    "receiver_signer": "B",
+                }
+            )
         )
         with self.assertRaises(ValidationError):
             handover.action_sign()

@@ -199,10 +199,10 @@ class TestPostalWebhook(WebhookCommon):
         self.assertEqual(event.state, "unknown_status")
         self.assertEqual(self.delivery.state, "requested")
         # An administrator maps the code, then processes the event again.
-        self.env["postal.carrier.status"].create(
+        self.env["postal.carrier.status"].with_user(self.admin_user).create(
             {"carrier_type": "viettelpost", "code": "999", "state": "picked_up"}
         )
-        event.action_reprocess()
+        event.with_user(self.admin_user).action_reprocess()
         self.assertEqual(event.state, "done")
         self.assertEqual(self.delivery.state, "picked_up")
 

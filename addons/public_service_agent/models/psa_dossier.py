@@ -188,6 +188,12 @@ class PsaDossier(models.Model):
     )
     status_code = fields.Integer(related="stage_id.status_code", store=True, precompute=True)
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True, precompute=True)
+    # The stage's flags, for the form's buttons: the views decide on flags, never on national codes.
+    stage_is_new = fields.Boolean(related="stage_id.is_new")
+    stage_is_received = fields.Boolean(related="stage_id.is_received")
+    stage_is_processing = fields.Boolean(related="stage_id.is_processing")
+    stage_is_supplement = fields.Boolean(related="stage_id.is_supplement")
+    stage_is_done = fields.Boolean(related="stage_id.is_done")
     kanban_state = fields.Selection(
         [("normal", "Normal"), ("warning", "Due Soon"), ("late", "Overdue"), ("done", "Closed")],
         compute="_compute_kanban_state",

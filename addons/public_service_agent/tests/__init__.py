@@ -23,3 +23,4 @@ from . import test_psa_i18n
 from . import test_psa_portal_home
 from . import test_psa_dossier_workflow
 from . import test_psa_home_action
+from . import test_psa_dossier_views

@@ -12,7 +12,8 @@ class TestPsaCenterDashboard(PsaDossierCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.dossiers = cls.env["psa.dossier"]
+        # Received and processed by the officer (a union keeps its left operand's user).
+        cls.dossiers = cls.env["psa.dossier"].with_user(cls.officer)
         for _i in range(4):
             cls.dossiers |= cls._fill(cls._new_dossier(cls.agent_a, staff_user_id=cls.staff_a.id))
         cls.dossiers.action_receive()

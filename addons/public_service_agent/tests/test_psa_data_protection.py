@@ -377,7 +377,9 @@ class TestPsaDataProtection(PsaHttpCommon):
     # 7. -------------------------------------------------------------- suspended agent
     @mute_logger(*DENIALS)
     def test_7_staff_of_a_suspended_agent_lose_its_citizens(self):
-        self.agent_a.sudo().write({"state": "suspended", "state_reason": "Audit"})
+        self.agent_a.with_user(self.admin_user).write(
+            {"state": "suspended", "state_reason": "Audit"}
+        )
         self._login(self.staff_a)
         self.assertEqual(self._call_kw("psa.dossier", "search_read", [[]], {"fields": ["id"]}), [])
         error = self._rpc_error("psa.dossier", "read", [self.dossier_a.ids, ["citizen_cccd"]])

@@ -78,7 +78,9 @@ class TestPsaDossier(PsaDossierCommon):
         self.assertEqual(dossier.refusal_reason, "Hồ sơ không thuộc thẩm quyền")
 
     def test_agent_must_be_open(self):
-        self.agent_b.write({"state": "suspended", "state_reason": "Inspection"})
+        self.agent_b.with_user(self.admin_user).write(
+            {"state": "suspended", "state_reason": "Inspection"}
+        )
         with self.assertRaisesRegex(ValidationError, "not open"):
             self._new_dossier(agent=self.agent_b)
 

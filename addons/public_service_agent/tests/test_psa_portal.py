@@ -404,7 +404,9 @@ class TestPsaPortalForm(PsaHttpCommon):
 
     @mute_logger(*DENIALS)
     def test_closed_agent_and_officers_cannot_file(self):
-        self.agent_b.write({"state": "suspended", "state_reason": "Audit"})
+        self.agent_b.with_user(self.admin_user).write(
+            {"state": "suspended", "state_reason": "Audit"}
+        )
         self._login(self.staff_b)
         before = self._counts()
         response = self._submit(self._form(), self._scans())

@@ -75,9 +75,6 @@ class TestPsaReports(PsaDossierCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Form 05 reads the stage history from the chatter: keep tracking on.
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
-        cls.procedure = cls.procedure.with_env(cls.env)
         cls.procedure.write({"fee": 200000})
         declaration, id_copy, _proxy = cls.procedure.document_ids.sorted("sequence")
         declaration.write({"copy_type": "original", "quantity": 2})
@@ -88,11 +85,12 @@ class TestPsaReports(PsaDossierCommon):
         cls.agent_a.write({"street": "75 Đinh Tiên Hoàng", "ward_id": cls.ward.id})
         cls.staff_a.partner_id.name = "Trần Thị Bình"
 
-        # The main dossier goes the whole way: receipt, processing, apology, done, returned.
+        # The main dossier goes the whole way, moved by the officer with mail tracking on (form 05
+        # reads the stage history from the chatter): receipt, processing, apology, done, returned.
         with freeze_time("2026-03-02 02:00:00"):
             cls.dossier = cls._new_dossier(
                 street="12 Tràng Tiền", ward_id=cls.ward.id, return_method="post"
-            ).with_env(cls.env)
+            )
             cls._fill(cls.dossier)
             # The counter staff; written past the training gate, which is not tested here.
             cls.dossier.sudo().with_context(psa_skip_checks=True).write(
@@ -118,16 +116,16 @@ class TestPsaReports(PsaDossierCommon):
             cls._flush_tracking()
 
         # More documents requested: one rejected scan and a note.
-        cls.supplement = cls._fill(cls._new_dossier()).with_env(cls.env)
+        cls.supplement = cls._fill(cls._new_dossier())
         cls.supplement.action_receive()
         cls.supplement.document_ids.filtered(lambda d: d.name == "Bản chụp CCCD").action_reject(
             "Ảnh chụp mờ, không đọc được số CCCD"
         )
         cls.supplement.action_request_supplement("Bổ sung giấy xác nhận cư trú")
 
-        cls.refused = cls._new_dossier().with_env(cls.env)
+        cls.refused = cls._new_dossier()
         cls.refused.action_refuse("Thủ tục không thuộc thẩm quyền của Sở Tư pháp")
-        cls.blank = cls._new_dossier().with_env(cls.env)
+        cls.blank = cls._new_dossier()
 
     @classmethod
     def _flush_tracking(cls):

@@ -20,7 +20,7 @@ class TestPsaTrackingPage(PsaHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        dossier = cls._fill(cls._new_dossier(cls.agent_a)).with_context(tracking_disable=False)
+        dossier = cls._fill(cls._new_dossier(cls.agent_a))
         # One transaction per click in real life: flush (run the pre-commit hooks) so that
         # each change is logged on its own and the creation is not part of the first one.
         cls.env.cr.flush()

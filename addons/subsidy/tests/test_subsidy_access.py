@@ -24,7 +24,11 @@ class TestSubsidyAccess(SubsidyCommon):
             cls.users[key] = new_test_user(cls.env, login=f"t_sub_acl_{key}", groups=groups)
         cls.delivery = cls._deliver("2026-02-02 03:00:00")
         cls.claim = cls._claims(cls.delivery)
-        cls.statement = cls.env["subsidy.statement"]._generate("2026-02-01", cls.operator_a)
+        cls.statement = (
+            cls.env["subsidy.statement"]
+            .with_user(cls.finance)
+            ._generate("2026-02-01", cls.operator_a)
+        )
         cls.statement.action_confirm()
 
     def _matrix(self):
@@ -102,7 +106,7 @@ class TestSubsidyAccess(SubsidyCommon):
         with self.assertRaises(AccessError):
             self.claim.with_user(self.accountant_a).write({"operator_status": "resolved"})
         # Draft statements stay internal.
-        self.statement.sudo().action_reverse()
+        self.statement.with_user(self.finance).action_reverse()
         self.assertFalse(self.env["subsidy.statement"].with_user(self.accountant_a).search([]))
 
     @mute_logger("odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")

@@ -99,25 +99,29 @@ class TestSubsidyBilling(SubsidyCommon):
         self.assertEqual(self.env["account.move"].search_count([]), moves_before)
         self.assertEqual(statement.state, "confirmed")
         self.assertFalse(statement.bill_id)
-        # Posting a hand-edited bill is refused too.
+        # Posting a hand-edited bill is refused too, to the finance user who typed it.
         statement.einvoice_amount = 100000
-        draft = self.env["account.move"].create(
-            {
-                "move_type": "in_invoice",
-                "partner_id": self.operator_a.id,
-                "invoice_date": "2026-02-03",
-                "subsidy_statement_id": statement.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "x",
-                            "price_unit": 90000,
-                            "account_id": self.expense.id,
-                            "tax_ids": [],
-                        }
-                    )
-                ],
-            }
+        draft = (
+            self.env["account.move"]
+            .with_user(self.finance)
+            .create(
+                {
+                    "move_type": "in_invoice",
+                    "partner_id": self.operator_a.id,
+                    "invoice_date": "2026-02-03",
+                    "subsidy_statement_id": statement.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "x",
+                                "price_unit": 90000,
+                                "account_id": self.expense.id,
+                                "tax_ids": [],
+                            }
+                        )
+                    ],
+                }
+            )
         )
         with self.assertRaisesRegex(ValidationError, "cannot be posted"):
             draft.action_post()

@@ -50,7 +50,11 @@ class TestSubsidyBudget(SubsidyCommon):
         self.assertEqual(self.budget.committed, 90000)
         self.assertEqual(self.budget.over_budget_amount, 35000)
         # Waiting claims never reach a statement or a bill, even pushed in by hand.
-        statement = self.env["subsidy.statement"]._generate("2026-02-01", self.operator_a)
+        statement = (
+            self.env["subsidy.statement"]
+            .with_user(self.finance)
+            ._generate("2026-02-01", self.operator_a)
+        )
         self.assertEqual(statement.claim_ids, self._claims(ok))
         with self.assertRaisesRegex(ValidationError, "only by collecting"):
             statement.with_user(self.finance).write({"claim_ids": [(4, self._claims(over).id)]})

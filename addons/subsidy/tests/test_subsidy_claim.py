@@ -57,16 +57,21 @@ class TestSubsidyClaim(SubsidyCommon):
     def test_lost_after_delivery_withdraws_an_open_claim(self):
         delivery = self._deliver("2026-02-02 03:00:00")
         claim = self._claims(delivery)
-        delivery.write({"state": "lost", "state_reason": "Lost after delivery scan"})
+        # The Center's officer records the carrier's report that the envelope was lost.
+        delivery.with_user(self.officer).action_mark_lost("Lost after delivery scan")
         self.assertEqual(claim.state, "rejected")
         self.assertEqual(claim.reject_reason, "Delivery lost")
 
     def test_lost_after_billing_gets_a_negative_adjustment(self):
         delivery = self._deliver("2026-02-02 03:00:00", postage=35000)
         claim = self._claims(delivery)
-        statement = self.env["subsidy.statement"]._generate("2026-02-01", self.operator_a)
+        statement = (
+            self.env["subsidy.statement"]
+            .with_user(self.finance)
+            ._generate("2026-02-01", self.operator_a)
+        )
         statement.action_confirm()
-        delivery.write({"state": "lost", "state_reason": "Lost"})
+        delivery.with_user(self.officer).action_mark_lost("Lost")
         adjustment = self.env["subsidy.claim"].search([("adjusted_claim_id", "=", claim.id)])
         self.assertEqual(claim.state, "in_statement")
         self.assertEqual(
@@ -202,7 +207,11 @@ class TestSubsidyClaim(SubsidyCommon):
         self.assertEqual(set(claims.mapped("state")), {"draft"})
         self.assertEqual(set(claims.mapped("source_type")), {"import"})
         # What only the server sets is ignored or refused in an entry.
-        statement = self.env["subsidy.statement"]._generate("2026-02-01", self.operator_a)
+        statement = (
+            self.env["subsidy.statement"]
+            .with_user(self.finance)
+            ._generate("2026-02-01", self.operator_a)
+        )
         sneaky = (
             self.env["subsidy.claim"]
             .with_user(self.officer)

@@ -22,7 +22,7 @@ class TestSubsidyPortal(SubsidyCommon, HttpCase):
         cls._deliver("2026-01-05 03:00:00", postage=32000)
         cls._deliver("2026-01-06 03:00:00", postage=41000)
         cls._deliver("2026-01-07 03:00:00", postage=50000, carrier=cls.carrier_b)
-        Statement = cls.env["subsidy.statement"]
+        Statement = cls.env["subsidy.statement"].with_user(cls.finance)
         cls.statement_a = Statement._generate("2026-01-01", cls.operator_a)
         cls.statement_b = Statement._generate("2026-01-01", cls.operator_b)
         (cls.statement_a | cls.statement_b).action_confirm()

@@ -35,7 +35,12 @@ class TestSubsidyReports(SubsidyCommon):
             postage=22000,
             dossier=cls._fill(cls._new_dossier(citizen_id=other.id)),
         )
-        cls.statement = cls.env["subsidy.statement"]._generate("2026-01-01", cls.operator_a)
+        # Finance collects and confirms the month's statement.
+        cls.statement = (
+            cls.env["subsidy.statement"]
+            .with_user(cls.finance)
+            ._generate("2026-01-01", cls.operator_a)
+        )
         cls.statement.action_confirm()
 
     def test_pdf_groups_by_policy_and_category_with_total_in_words(self):
