@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 
-GROUP_FIELD_PREFIXES = ("groups_id", "in_group_", "sel_groups_")
-
 from .psa_agent import MAX_RISK
+
+GROUP_FIELD_PREFIXES = ("groups_id", "in_group_", "sel_groups_")
 
 
 class ResUsers(models.Model):
