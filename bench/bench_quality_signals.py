@@ -29,11 +29,10 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lib.common import CONF, ODOO_SRC, ensure_environment, prepare_module_db
+from lib.common import ensure_environment, load_odoo, prepare_module_db, real_clock
 
 PER_DAY = 8000
 AGENTS = 200
@@ -188,10 +187,6 @@ def load(cr, fx, first, last):
     cr.execute("ANALYZE res_partner, psa_dossier, psa_ticket, psa_dossier_evaluation")
 
 
-def real_clock():
-    return time.perf_counter()
-
-
 def measure(env, repeats=3):
     Signal = env["psa.quality.signal"]
     runs = []
@@ -223,14 +218,9 @@ def main():
     ensure_environment()
     prepare(args.db, args.fresh)
 
-    sys.path.insert(0, str(ODOO_SRC))
-    import odoo
+    registry = load_odoo(args.db)
     from odoo import SUPERUSER_ID, api
 
-    odoo.tools.config.parse_config(
-        ["-c", str(CONF), "-d", args.db, "--no-http", "--log-level=warn"]
-    )
-    registry = odoo.modules.registry.Registry(args.db)
     results = {}
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})

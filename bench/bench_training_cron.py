@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lib.common import CONF, ODOO_SRC, ensure_environment, prepare_module_db, real_clock
+from lib.common import ensure_environment, load_odoo, prepare_module_db, real_clock
 
 DAY = date(2026, 6, 1)  # the measured day
 SETS = (("small", 200), ("large", 2000))
@@ -153,14 +153,9 @@ def main():
     ensure_environment()
     prepare(args.db, args.fresh)
 
-    sys.path.insert(0, str(ODOO_SRC))
-    import odoo
+    registry = load_odoo(args.db)
     from odoo import SUPERUSER_ID, api
 
-    odoo.tools.config.parse_config(
-        ["-c", str(CONF), "-d", args.db, "--no-http", "--log-level=warn"]
-    )
-    registry = odoo.modules.registry.Registry(args.db)
     results = {}
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
