@@ -225,7 +225,8 @@ class PsaAgent(models.Model):
 
     def action_open_reason_wizard(self):
         target = self.env.context.get("target_state")
-        if target not in self.STATES_NEEDING_REASON:
+        states = dict(self.env["psa.agent.state.wizard"]._fields["target_state"].selection)
+        if target not in states:
             raise UserError(self.env._("Unknown target state."))
         return {
             "type": "ir.actions.act_window",
