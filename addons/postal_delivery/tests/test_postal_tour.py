@@ -19,7 +19,7 @@ class TestPostalTour(PostalCommon, HttpCase):
         deliveries = self.env["postal.delivery"]
         for _index in range(3):
             deliveries |= self._new_delivery(carrier_id=carrier.id)
-        self.start_tour("/odoo", "postal_print_three_labels", login=self.officer.login)
+        self.start_tour("/odoo", "postal_print_three_labels", login=self.officer.login, timeout=180)
         # What the Print menu asked for, fetched again with the officer's session: one label per
         # delivery (tests render reports as HTML), then the real PDF: one page per label.
         self.authenticate(self.officer.login, self.officer.login)

@@ -32,7 +32,9 @@ class TestSubsidyTour(SubsidyCommon, HttpCase):
 
     def test_finance_bills_the_statement_and_registers_its_payment(self):
         self.assertEqual((self.statement.state, self.statement.amount_total), ("confirmed", 73000))
-        self.start_tour("/odoo", "subsidy_finance_bill_and_pay", login=self.finance.login)
+        self.start_tour(
+            "/odoo", "subsidy_finance_bill_and_pay", login=self.finance.login, timeout=180
+        )
         self.env.invalidate_all()
         statement = self.statement
         bill = statement.bill_id
@@ -58,7 +60,9 @@ class TestSubsidyTour(SubsidyCommon, HttpCase):
     def test_accountant_confirms_a_line_and_disputes_another_on_a_phone(self):
         # The accountant answers from a phone: the Chromium window is a phone's.
         self.browser_size = "390x844"
-        self.start_tour("/my", "subsidy_accountant_answers_on_phone", login=self.accountant_a.login)
+        self.start_tour(
+            "/my", "subsidy_accountant_answers_on_phone", login=self.accountant_a.login, timeout=180
+        )
         self.env.invalidate_all()
         claim_ok = self._claims(self.delivery_ok)
         claim_wrong = self._claims(self.delivery_wrong)

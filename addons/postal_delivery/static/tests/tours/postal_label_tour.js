@@ -94,6 +94,8 @@ registry.category("web_tour.tours").add("postal_print_three_labels", {
         },
         {
             content: "The labels of the three deliveries come back as a PDF",
+            // Rendering three labels with their barcodes takes a few seconds on a busy machine.
+            timeout: 30000,
             trigger: "body[data-tour-report]",
             run() {
                 const answer = document.body.dataset.tourReport;

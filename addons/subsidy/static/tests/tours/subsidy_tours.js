@@ -71,6 +71,7 @@ registry.category("web_tour.tours").add("subsidy_finance_bill_and_pay", {
         {
             content: "The statement is billed",
             trigger: '.o_form_view .o_statusbar_status button.o_arrow_button_current[data-value="billed"]',
+            timeout: 30000, // the server posts entries: allow a busy machine
         },
         {
             content: "Register the payment",
@@ -99,6 +100,7 @@ registry.category("web_tour.tours").add("subsidy_finance_bill_and_pay", {
         {
             content: "The payment opens",
             trigger: '.o_action_manager .o_form_view .o_field_widget[name="journal_id"]:contains("Tour Kho bạc")',
+            timeout: 30000, // the server posts entries: allow a busy machine
         },
         {
             content: "Back to the statement",
@@ -108,6 +110,7 @@ registry.category("web_tour.tours").add("subsidy_finance_bill_and_pay", {
         {
             content: "The statement is paid",
             trigger: '.o_form_view .o_statusbar_status button.o_arrow_button_current[data-value="paid"]',
+            timeout: 30000, // the server posts entries: allow a busy machine
         },
         {
             content: "It shows the payment's reference",
