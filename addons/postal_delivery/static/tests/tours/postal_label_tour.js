@@ -106,5 +106,12 @@ registry.category("web_tour.tours").add("postal_print_three_labels", {
                 }
             },
         },
+        {
+            content: "No error on screen: the list is back, its selection done with",
+            trigger: `body:not(:has(.o_error_dialog, .modal)) ${ROWS.replace(
+                ".o_list_view",
+                ".o_list_view:not(:has(.o_list_selection_box))"
+            )}:eq(2)`,
+        },
     ],
 });
