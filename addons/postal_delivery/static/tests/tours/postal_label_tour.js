@@ -33,13 +33,8 @@ registry.category("web_tour.tours").add("postal_print_three_labels", {
             run: "click",
         },
         {
-            content: "Open the deliveries",
-            trigger: '.o_menu_sections [data-menu-xmlid="postal_delivery.postal_delivery_menu"]',
-            run: "click",
-        },
-        {
-            content: "Look for the carrier's deliveries",
-            trigger: ".o_searchview_input",
+            content: "The app opens on its deliveries: look for the carrier's",
+            trigger: '.o_list_view:has(th[data-name="carrier_id"]) .o_searchview_input',
             run: "edit Tour Express Hà Nội",
         },
         {

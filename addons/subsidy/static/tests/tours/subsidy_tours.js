@@ -41,7 +41,8 @@ registry.category("web_tour.tours").add("subsidy_finance_bill_and_pay", {
         },
         {
             content: "Open the confirmed statement of Operator A",
-            trigger: '.o_list_view .o_data_row:contains("Operator A") td[name="operator_id"]',
+            // A statement row (it counts claims), not a row of the claims list the app opens on.
+            trigger: '.o_list_view .o_data_row:contains("Operator A"):has(td[name="claim_count"]) td[name="operator_id"]',
             run: "click",
         },
         {
