@@ -22,6 +22,7 @@ its hidden input (postal_signature.js).
 """
 
 import base64
+import logging
 import re
 from collections import Counter
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -35,12 +36,15 @@ from odoo.addons.public_service_agent.models.psa_dossier_evaluation import INDIC
 
 from .common import SubsidyCommon
 
+_logger = logging.getLogger(__name__)
+
 OUR_ADDONS = ("public_service_agent", "agent_training", "postal_delivery", "subsidy")
 PDF = b"%PDF-1.4\n%\xe4\xfc\xf6\xdf\n1 0 obj <</Type/Catalog>> endobj\n%%EOF\n"
 # A 1x1 PNG, as a signature pad's canvas.toDataURL("image/png") gives it.
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 )
+VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
 DROP = object()  # an override that leaves the control out, as a tampered or scripted client
 
 # Routes our addons declare that render no page: form targets (reached by a form below) and
@@ -81,6 +85,12 @@ PAGE_ROUTES = {
     "/my/subsidy/statements": "my_statements",
     "/my/subsidy/statements/page/<int:page>": "my_statements",
     "/my/subsidy/statements/<int:statement_id>": "my_statement",
+}
+TRAINING_ROUTES = {
+    "/certificate/verify/<string:token>",
+    "/my/certificates",
+    "/my/certificates/page/<int:page>",
+    "/my/certificates/<int:certificate_id>",
 }
 # Which form an action URL is: the form's kind decides how it is filled and checked.
 FORM_KINDS = [
@@ -395,7 +405,8 @@ class TestFormPages(SubsidyCommon, HttpCase):
                 ["subsidy_answer"] * len(self.statement.claim_ids),
             ),
         }
-        if self.certificate:
+        if self.certificate is not None:
+            self.assertTrue(self.certificate, "staff A holds no certificate to show")
             pages["certificate_verify"] = (
                 None,
                 f"/certificate/verify/{self.certificate.verify_token}",
@@ -432,6 +443,7 @@ class TestFormPages(SubsidyCommon, HttpCase):
                 "break": {"contact_phone": "", "contact_email": ""},
                 "keep": ["contact_name", "subject", "description", "category"],
                 "error": "o_psa_contact_error",
+                "citizen": True,
                 "count": lambda: self.env["psa.ticket"].sudo().search_count([]),
                 "check": self._check_ticket,
             },
@@ -441,6 +453,7 @@ class TestFormPages(SubsidyCommon, HttpCase):
                 "break": {"phone_digits": "56a8"},
                 "keep": ["code"],
                 "error": "o_psa_tracking_error",
+                "citizen": True,
                 "count": None,
                 "check": self._check_tracking,
             },
@@ -453,6 +466,7 @@ class TestFormPages(SubsidyCommon, HttpCase):
                 "break": {INDICATORS[0]: DROP},
                 "keep": [*INDICATORS[1:], "comment"],
                 "error": "o_psa_evaluation_error",
+                "citizen": True,
                 "count": lambda: len(self.returned.sudo().evaluation_ids),
                 "check": self._check_evaluation,
             },
@@ -727,22 +741,23 @@ class TestFormPages(SubsidyCommon, HttpCase):
 
     # ------------------------------------------------------------------ coverage
     def _our_routes(self):
-        """{route: http methods} of every http route declared by a class of our addons."""
+        """{route: routing} of every http route declared by a controller class of our addons."""
         routes = {}
         for rule in self.env["ir.http"].routing_map().iter_rules():
-            endpoint = rule.endpoint
-            method = getattr(endpoint, "func", None)
+            method = getattr(rule.endpoint, "func", None)
             owner = getattr(method, "__self__", None)
             if owner is None:
                 continue
-            name = method.__name__
             for cls in type(owner).mro():
-                func = cls.__dict__.get(name)
+                func = cls.__dict__.get(method.__name__)
                 declared = getattr(func, "original_routing", {}).get("routes") or []
-                if rule.rule in declared and cls.__module__.split(".")[2:3] in (
-                    [addon] for addon in OUR_ADDONS
+                module = cls.__module__.split(".")
+                if (
+                    rule.rule in declared
+                    and module[:2] == ["odoo", "addons"]
+                    and module[2] in OUR_ADDONS
                 ):
-                    routes[rule.rule] = endpoint.routing
+                    routes[rule.rule] = rule.endpoint.routing
         return routes
 
     def _templates_with_forms(self):
@@ -767,8 +782,13 @@ class TestFormPages(SubsidyCommon, HttpCase):
         # 1. Every route is classified, and every page route has a page in the walk.
         routes = self._our_routes()
         self.assertIn("/lien-he", routes, "route discovery found nothing")
-        unknown = set(routes) - set(PAGE_ROUTES) - set(FORM_TARGETS) - set(NOT_PAGES)
+        classified = set(PAGE_ROUTES) | set(FORM_TARGETS) | set(NOT_PAGES)
+        unknown = set(routes) - classified
         self.assertFalse(unknown, f"routes not classified in this test: {sorted(unknown)}")
+        # And discovery sees them all (the training addon's only where it is installed).
+        expected = classified if self.certificate is not None else classified - TRAINING_ROUTES
+        absent = expected - set(routes)
+        self.assertFalse(absent, f"classified routes that discovery did not find: {absent}")
         for route, routing in routes.items():
             if route in PAGE_ROUTES:
                 self.assertIn(PAGE_ROUTES[route], pages, f"no page of the walk loads {route}")
@@ -809,7 +829,13 @@ class TestFormPages(SubsidyCommon, HttpCase):
         # 3. Every form target was reached from a page.
         for route, kind in FORM_TARGETS.items():
             self.assertTrue(reached[kind], f"no page of the walk sends a form to {route}")
-        self._reached = reached
+        _logger.info(
+            "Form pages: %s routes classified, %s pages loaded, %s forms sent (%s)",
+            len(routes),
+            len(pages),
+            sum(reached.values()),
+            ", ".join(f"{kind} x{count}" for kind, count in sorted(reached.items())),
+        )
 
     def _walk_form(self, key, url, index, kinds):
         """Empty page, failed submission, its re-rendered page, then a good submission."""
@@ -835,6 +861,12 @@ class TestFormPages(SubsidyCommon, HttpCase):
             self.assertLess(failed.status_code, 500, f"{where}: failed submission")
             if spec["error"]:
                 self.assertIn(spec["error"], failed.text, f"{where}: no error shown")
+            if spec.get("citizen"):
+                # Citizens read the Center's language, errors included.
+                error = lxml_html.fromstring(failed.content).find_class(spec["error"])[0]
+                self.assertRegex(
+                    error.text_content(), VIETNAMESE, f"{where}: error not in Vietnamese"
+                )
             if count is not None:
                 self.assertEqual(spec["count"](), count, f"{where}: the refused submission wrote")
             forms = [f for f in self._parse(failed) if f.kind() == kind]
