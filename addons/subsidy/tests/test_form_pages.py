@@ -245,6 +245,13 @@ class FormState:
             for i, f in fields:
                 if f.el.get("readonly") is not None:
                     raise AssertionError(f"{name} is read-only: a person cannot type in it")
+                # What the browser lets the person type: the page's own limits hold.
+                maxlength = f.el.get("maxlength")
+                if maxlength and len(value) > int(maxlength):
+                    raise AssertionError(f"{name}: {value!r} is longer than maxlength {maxlength}")
+                pattern = f.el.get("pattern")
+                if pattern and value and not re.fullmatch(pattern, value):
+                    raise AssertionError(f"{name}: {value!r} does not match pattern {pattern}")
                 self.values[i] = value
 
     def value_of(self, name):
@@ -319,7 +326,6 @@ class TestFormPages(SubsidyCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        cls.procedure.allow_postal_return = True
         # Citizens' pages: a returned dossier to rate, and the citizen's alert settings link.
         cls.returned = cls._return_result(cls._fill(cls._new_dossier()))
         cls.eval_token = cls.returned.sudo().evaluation_token
