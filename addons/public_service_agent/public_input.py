@@ -43,18 +43,24 @@ def parse_json(raw):
         raise ValueError("JSON nested too deeply") from None
 
 
+class BodyRefused(Exception):
+    """A body refused unread: ``status`` 411 (no length) or 413 (too large), ``error`` a code."""
+
+    def __init__(self, status, error):
+        super().__init__(error)
+        self.status = status
+        self.error = error
+
+
 def read_limited_body(httprequest, limit=PUBLIC_BODY_LIMIT):
-    """The raw body, or None when it is larger than ``limit``: refused on its declared
-    Content-Length, and never more than ``limit + 1`` bytes are read (a chunked body has
-    none)."""
+    """The raw body, at most ``limit`` bytes, else ``BodyRefused`` before anything is read.
+
+    The declared Content-Length is checked first, and werkzeug reads no more than it
+    declares. A chunked body declares none and could be endless: it is refused (411).
+    """
     length = httprequest.content_length
-    if length is not None and length > limit:
-        return None
-    stream, chunks, size = httprequest.stream, [], 0
-    while size <= limit:
-        chunk = stream.read(limit + 1 - size)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return None if size > limit else b"".join(chunks)
+    if length is None and "chunked" in (httprequest.headers.get("Transfer-Encoding") or ""):
+        raise BodyRefused(411, "length_required")
+    if (length or 0) > limit:
+        raise BodyRefused(413, "too_large")
+    return httprequest.get_data()[:limit]

@@ -1,4 +1,8 @@
+from werkzeug.exceptions import abort
+
 from odoo import models
+from odoo.http import request
+
 
 
 class IrHttp(models.AbstractModel):
@@ -9,3 +13,20 @@ class IrHttp(models.AbstractModel):
         # The portal chatter of dossiers runs mail's components ("The conversation is
         # empty."), whose terms the portal pages do not load by default.
         return [*super()._get_translation_frontend_modules_name(), "mail"]
+
+    @classmethod
+    def _pre_dispatch(cls, rule, args):
+        super()._pre_dispatch(rule, args)
+        # A route's max_content_length: a body declared larger is refused unread, with a short
+        # JSON error, before werkzeug parses a form of it (its own refusal is an HTML page).
+        limit = rule.endpoint.routing.get("max_content_length")
+        if isinstance(limit, int) and (request.httprequest.content_length or 0) > limit:
+            abort(request.make_json_response({"error": "too_large", "limit": limit}, status=413))
+
+    @classmethod
+    def _serve_fallback(cls):
+        # The fallback looks the path up as an attachment URL: a path with a NUL character
+        # (/dossier/evaluate/%00) made that query fail, and every 404 of it a 500.
+        if "\x00" in request.httprequest.path:
+            return None
+        return super()._serve_fallback()
