@@ -269,13 +269,12 @@ class PostalWebhookEvent(models.Model):
                     "order_number": number,
                     "order_reference": self._text(item.get("orderNumber"), "orderNumber", MAX_REF),
                     "status": status,
-                    "status_name": self._text(
-                        item.get("statusMessage"), "statusMessage", 1000
-                    )[:200],
+                    "status_name": self._text(item.get("statusMessage"), "statusMessage", 1000)[
+                        :200
+                    ],
                     "date": self._parse_local_date(item.get("statusDate")),
                     "note": "",
-                    "key": self._text(item.get("id"), "id", MAX_EVENT_ID)
-                    or f"{number}:{status}",
+                    "key": self._text(item.get("id"), "id", MAX_EVENT_ID) or f"{number}:{status}",
                 }
             )
         return parsed

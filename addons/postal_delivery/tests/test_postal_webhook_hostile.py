@@ -28,7 +28,10 @@ class TestPostalWebhookHostile(WebhookCommon):
             digest = hmac.new(b"hook-secret", signed, hashlib.sha256).hexdigest()
             signature = "sha256=" + digest
         # HTTP headers are latin-1 on the wire: '²' arrives as '²', 'é' * 64 as it is.
-        return {"X-Timestamp": timestamp.encode("latin-1"), "X-Signature": signature.encode("latin-1")}
+        return {
+            "X-Timestamp": timestamp.encode("latin-1"),
+            "X-Signature": signature.encode("latin-1"),
+        }
 
     def test_non_ascii_signature_header(self):
         body = self._vtp_body(105)
@@ -46,7 +49,11 @@ class TestPostalWebhookHostile(WebhookCommon):
     def test_status_code_superscript_two(self):
         self._refused(self._vtp_body("²"), 400)
         vnpost = json.dumps(
-            {"data": [{"itemCode": "EB1VN", "statusCode": "²", "statusDate": "09/03/2026 08:00:00"}]}
+            {
+                "data": [
+                    {"itemCode": "EB1VN", "statusCode": "²", "statusDate": "09/03/2026 08:00:00"}
+                ]
+            }
         )
         self.carrier.copy({"carrier_type": "vnpost", "webhook_secret": "vn-secret"})
         digest = hmac.new(

@@ -4,7 +4,6 @@ from odoo import models
 from odoo.http import request
 
 
-
 class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
@@ -16,12 +15,13 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _pre_dispatch(cls, rule, args):
-        super()._pre_dispatch(rule, args)
+        result = super()._pre_dispatch(rule, args)
         # A route's max_content_length: a body declared larger is refused unread, with a short
         # JSON error, before werkzeug parses a form of it (its own refusal is an HTML page).
         limit = rule.endpoint.routing.get("max_content_length")
         if isinstance(limit, int) and (request.httprequest.content_length or 0) > limit:
             abort(request.make_json_response({"error": "too_large", "limit": limit}, status=413))
+        return result
 
     @classmethod
     def _serve_fallback(cls):

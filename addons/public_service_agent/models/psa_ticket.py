@@ -619,7 +619,7 @@ class PsaTicket(models.Model):
         if not CALL_YEARS[0] <= start.year <= CALL_YEARS[1]:
             raise ValidationError(
                 self.env._(
-                    "call.start must be between %(first)s and %(last)s.",
+                    "call.start must be between the years %(first)s and %(last)s.",
                     first=CALL_YEARS[0],
                     last=CALL_YEARS[1],
                 )

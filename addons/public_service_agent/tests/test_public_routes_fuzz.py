@@ -19,7 +19,12 @@ import re
 import time
 from urllib.parse import quote
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import (
+    HealthCheck,
+    given,
+    settings,
+    strategies as st,
+)
 
 from odoo.tests import HttpCase, tagged
 
@@ -98,7 +103,8 @@ nasty_text = st.sampled_from(
 json_scalars = st.none() | st.booleans() | numbers | nasty_text
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=6), inner, max_size=3),
     max_leaves=8,
 )
 content_types = st.sampled_from(
@@ -147,9 +153,11 @@ def _header(value):
         return value.encode("utf-8", "surrogatepass")
 
 
-raw_bodies = st.sampled_from([DEEP_LIST, DEEP_OBJECT, HUGE_JSON, b"", b"{", b"\xff\xfe", b"null"]) | (
-    json_values.map(_dumps)
-) | st.binary(max_size=64)
+raw_bodies = (
+    st.sampled_from([DEEP_LIST, DEEP_OBJECT, HUGE_JSON, b"", b"{", b"\xff\xfe", b"null"])
+    | (json_values.map(_dumps))
+    | st.binary(max_size=64)
+)
 
 
 class _ErrorTrap(logging.Handler):
@@ -187,16 +195,22 @@ class TestPublicRoutesFuzz(HttpCase):
                     carrier = Carrier.create({"name": carrier_type, "carrier_type": carrier_type})
                 carrier.webhook_secret = HOOK_SECRET
                 cls.carrier_types.append(carrier_type)
-        cls.ticket = env["psa.ticket"].sudo().create(
-            {
-                "subject": "Fuzz",
-                "channel": "hotline_1022",
-                "external_id": "FUZZ-TICKET-1",
-                "contact_phone": "0912345678",
-            }
+        cls.ticket = (
+            env["psa.ticket"]
+            .sudo()
+            .create(
+                {
+                    "subject": "Fuzz",
+                    "channel": "hotline_1022",
+                    "external_id": "FUZZ-TICKET-1",
+                    "contact_phone": "0912345678",
+                }
+            )
         )
-        dossier = env["psa.dossier"].sudo().search(
-            [("evaluation_token", "!=", False), ("evaluation_ids", "=", False)], limit=1
+        dossier = (
+            env["psa.dossier"]
+            .sudo()
+            .search([("evaluation_token", "!=", False), ("evaluation_ids", "=", False)], limit=1)
         )
         cls.evaluation_tokens = [dossier.evaluation_token] if dossier else []
         cls.record_ids = []
@@ -245,7 +259,7 @@ class TestPublicRoutesFuzz(HttpCase):
         for model in WATCHED_MODELS:
             if model in self.env:
                 table = self.env[model]._table
-                self.env.cr.execute(f'SELECT count(*), max(id) FROM "{table}"')  # noqa: S608
+                self.env.cr.execute(f'SELECT count(*), max(id) FROM "{table}"')
                 counts[model] = self.env.cr.fetchone()
         counts["unknown_order"] = 0
         if "postal.webhook.event" in self.env:
@@ -292,8 +306,7 @@ class TestPublicRoutesFuzz(HttpCase):
                 and response.status_code == 404
                 and unknown
                 and changed <= {"postal.webhook.event"}
-                and after["postal.webhook.event"][0] - before["postal.webhook.event"][0]
-                == unknown,
+                and after["postal.webhook.event"][0] - before["postal.webhook.event"][0] == unknown,
                 f"{what} -> {response.status_code} wrote {changed}",
             )
         return response
@@ -513,7 +526,9 @@ class TestPublicRoutesFuzz(HttpCase):
                 k: _on_the_wire(data.draw(nasty_text))
                 for k in data.draw(
                     st.sets(
-                        st.sampled_from(["lang", "access_token", "report_type", "download", "code"]),
+                        st.sampled_from(
+                            ["lang", "access_token", "report_type", "download", "code"]
+                        ),
                         max_size=3,
                     )
                 )
@@ -561,7 +576,5 @@ class TestPublicRoutesFuzz(HttpCase):
             self.assertEqual(response.status_code, 411, url)
         for rule in ("/lien-he", "/tracking"):
             if rule in routes:
-                response = self._send(
-                    rule, data={"subject": "x" * (2 * PUBLIC_BODY_LIMIT)}
-                )
+                response = self._send(rule, data={"subject": "x" * (2 * PUBLIC_BODY_LIMIT)})
                 self.assertEqual(response.status_code, 413, rule)
