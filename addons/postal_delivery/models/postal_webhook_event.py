@@ -185,7 +185,9 @@ class PostalWebhookEvent(models.Model):
             raise WebhookRejected(401, "bad signature")
         # Viettel Post puts the shared token in the body (domain.md §5).
         body = self._load(raw_body)
-        token = body.get("TOKEN") if isinstance(body, dict) else None
+        if not isinstance(body, dict):
+            raise WebhookRejected(400, "malformed body")
+        token = body.get("TOKEN")
         if not isinstance(token, str) or not token.isascii():
             raise WebhookRejected(401, "bad token")
         for carrier_id, secret in secrets:
