@@ -19,8 +19,3 @@ class TestTrainingPublicInputHostile(HttpCase):
         for certificate_id in ("99999999999999999999", "9" * 5000):
             response = self.url_open(f"/my/certificates/{certificate_id}", allow_redirects=False)
             self.assertLess(response.status_code, 500, certificate_id[:30])
-
-    def test_verification_token_with_a_trailing_newline_is_refused(self):
-        certificate = self.env["training.certificate"].sudo().search([], limit=1)
-        response = self.url_open(f"/certificate/verify/{certificate.verify_token}%0A")
-        self.assertEqual(response.status_code, 404)
