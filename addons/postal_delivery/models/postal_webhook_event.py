@@ -12,8 +12,8 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.public_service_agent.models.ir_config_parameter import CENTER_TZ
-from odoo.addons.public_service_agent.tools import center_language
 from odoo.addons.public_service_agent.public_input import ascii_int, parse_json, storable
+from odoo.addons.public_service_agent.tools import center_language
 
 _logger = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@ import re
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import center_language
 from ..public_input import ascii_int, storable
+from ..tools import center_language
 
 CHANNELS = [
     ("hotline_1022", "Hotline 024.1022"),
