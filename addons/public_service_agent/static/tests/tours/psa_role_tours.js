@@ -225,6 +225,8 @@ registry.category("web_tour.tours").add("psa_officer_receipt_to_result", {
         {
             content: "Print form 01: the browser downloads it",
             trigger: '.o-dropdown--menu .o_menu_item:contains("Mẫu 01")',
+            // The first print of a run also builds the report's style sheets.
+            timeout: 60000,
             async run(helpers) {
                 // Resource timing reports the download once its response has arrived.
                 const downloaded = new Promise((resolve) => {
@@ -272,8 +274,19 @@ registry.category("web_tour.tours").add("psa_admin_suspend_agent", {
             run: "click",
         },
         {
+            content: "Look the agent up by name",
+            trigger: ".o_kanban_view .o_searchview_input",
+            run: "edit Bưu điện Tour Suspend",
+        },
+        {
+            content: "Search by name (the first field)",
+            trigger: ".o_searchview_autocomplete .o_menu_item:first",
+            run: "click",
+        },
+        {
             content: "Open the agent",
-            trigger: '.o_kanban_view .o_kanban_record:contains("Bưu điện Tour Suspend")',
+            trigger:
+                '.o_kanban_view:has(.o_facet_value:contains("Bưu điện Tour Suspend")) .o_kanban_record:contains("Bưu điện Tour Suspend")',
             run: "click",
         },
         {
