@@ -114,22 +114,15 @@ registry.category("web_tour.tours").add("training_trainer_readiness_report", {
             run: "click",
         },
         {
-            content: "Look for the tour's agents",
-            trigger: ".o_list_view .o_searchview_input",
-            run: "edit Bưu điện Tour",
-        },
-        {
-            content: "Search the agents by name",
-            trigger: '.o_searchview_autocomplete .o_menu_item:contains("Đại lý"):first',
-            run: "click",
-        },
-        {
             content: "The report groups the agents by pilot phase, then by readiness",
-            trigger: '.o_list_view .o_group_header:contains("Đợt Tour (2)")',
+            trigger:
+                '.o_list_view:has(.o_last_breadcrumb_item:contains("Sẵn sàng khai trương")) .o_group_header:contains("Đợt Tour (2)")',
         },
         {
-            content: "Open the ready ones",
-            trigger: '.o_list_view .o_group_header:contains("Sẵn sàng (1)"):not(:contains("Chưa"))',
+            // Readiness groups follow their phase: "not ready", then "ready".
+            content: "Open the phase's ready agents",
+            trigger:
+                '.o_group_header:contains("Đợt Tour (2)") + .o_group_header + .o_group_header:contains("Sẵn sàng (1)")',
             run: "click",
         },
         {
@@ -139,7 +132,8 @@ registry.category("web_tour.tours").add("training_trainer_readiness_report", {
         },
         {
             content: "Open the others",
-            trigger: '.o_list_view .o_group_header:contains("Chưa sẵn sàng (1)")',
+            trigger:
+                '.o_group_header:contains("Đợt Tour (2)") + .o_group_header:contains("Chưa sẵn sàng (1)")',
             run: "click",
         },
         {

@@ -125,6 +125,11 @@ registry.category("web_tour.tours").add("psa_citizen_rates_dossier_phone", {
             expectUnloadPage: true,
         },
         {
+            content: "The dossier shows with its status history",
+            trigger: '.o_psa_tracking_result[data-status-code="10"]',
+        },
+        fitsThePhone("The tracking result"),
+        {
             content: "The result is returned: follow the link to rate the service",
             trigger: '.o_psa_tracking_result[data-status-code="10"] .o_psa_tracking_evaluate a',
             run: "click",
@@ -174,7 +179,7 @@ registry.category("web_tour.tours").add("psa_officer_receipt_to_result", {
     steps: () => [
         {
             content: "The officer lands on the dossiers: look for the citizen",
-            trigger: ".o_kanban_view .o_searchview_input",
+            trigger: '.o_kanban_view:has(.o_last_breadcrumb_item:contains("Hồ sơ")) .o_searchview_input',
             run: "edit Lê Thị Tour",
         },
         {
@@ -275,7 +280,7 @@ registry.category("web_tour.tours").add("psa_admin_suspend_agent", {
         },
         {
             content: "Look the agent up by name",
-            trigger: ".o_kanban_view .o_searchview_input",
+            trigger: '.o_kanban_view:has(.o_last_breadcrumb_item:contains("Đại lý")) .o_searchview_input',
             run: "edit Bưu điện Tour Suspend",
         },
         {
