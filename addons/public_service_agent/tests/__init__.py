@@ -24,3 +24,4 @@ from . import test_psa_portal_home
 from . import test_psa_dossier_workflow
 from . import test_psa_home_action
 from . import test_psa_dossier_views
+from . import test_psa_center_day
