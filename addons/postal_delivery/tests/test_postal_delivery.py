@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from .common import PostalCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("psa_clock", "post_install", "-at_install")
 class TestPostalDelivery(PostalCommon):
     def test_number_from_sequence_and_order_ref(self):
         deliveries = self._new_delivery() | self._new_delivery()
@@ -134,20 +134,24 @@ class TestPostalDelivery(PostalCommon):
             delivery.with_user(self.admin_user).unlink()
 
     def test_overdue_cron_flags_late_open_deliveries(self):
-        delivery = self._new_delivery(ward_id=self.ward.id, sender_ward_id=self.ward.id)
-        delivery.action_request()
-        with freeze_time(datetime(2026, 3, 6, 2, 0)):
+        # The whole body on a frozen clock: the cron used to run on the real one, which held
+        # only once the frozen pick-up's due date (March 2026) was past.
+        with freeze_time(datetime(2026, 3, 6, 2, 0)) as clock:
+            delivery = self._new_delivery(ward_id=self.ward.id, sender_ward_id=self.ward.id)
+            delivery.action_request()
             delivery.action_pick_up()
             self.assertFalse(delivery.is_overdue)
-        # Stored while on time; the clock moves on without any write.
-        with freeze_time(datetime(2026, 3, 6, 3, 0)):
+            # Stored while on time; the clock moves on without any write.
+            clock.move_to(datetime(2026, 3, 6, 3, 0))
             delivery.invalidate_recordset(["is_overdue"])
             self.env.add_to_compute(delivery._fields["is_overdue"], delivery)
             delivery.flush_recordset()
-        self.assertFalse(delivery.is_overdue)
-        self.assertEqual(self.env["postal.delivery"]._cron_refresh_overdue(), 1)
-        self.assertTrue(delivery.is_overdue)
-        self.assertEqual(self.env["postal.delivery"]._cron_refresh_overdue(), 0)
+            self.assertFalse(delivery.is_overdue)
+            self.assertEqual(self.env["postal.delivery"]._cron_refresh_overdue(), 0)
+            clock.move_to(delivery.date_due + timedelta(minutes=1))
+            self.assertEqual(self.env["postal.delivery"]._cron_refresh_overdue(), 1)
+            self.assertTrue(delivery.is_overdue)
+            self.assertEqual(self.env["postal.delivery"]._cron_refresh_overdue(), 0)
 
     def test_workflow_fields_and_skip_contexts_are_for_the_server_only(self):
         delivery = self._new_delivery()

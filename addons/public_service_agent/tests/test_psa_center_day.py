@@ -1,9 +1,11 @@
+import re
 from datetime import datetime, timedelta
 
 import pytz
+from lxml import html
 
 from odoo import fields
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tests.common import freeze_time
 
 from .common import PsaDossierCommon
@@ -82,3 +84,29 @@ class TestPsaDemoAtThisHour(TransactionCase):
                 self.assertLessEqual(received.date(), center_today)
                 self.assertIn(f"-{received:%y%m%d}-", dossier.name)
                 self.assertLessEqual(dossier.date_received, now)
+
+
+@tagged("psa_clock", "post_install", "-at_install")
+class TestPsaTrackingAtThisHour(HttpCase):
+    """/tracking shows the demo's 'due today' dossier due at the close of the Center's day,
+    in Hanoi time, on the real clock (shifted by ``make test``'s clock matrix)."""
+
+    def test_tracking_shows_the_due_time_in_hanoi(self):
+        replay_demo_history(self.env)
+        dossier = self.env.ref("public_service_agent.dossier_processing")
+        page = self.url_open("/tracking")
+        token = re.search(r'csrf_token(?:" value=|: )"([^"]+)"', page.text).group(1)
+        digits = re.sub(r"\D", "", dossier.citizen_id.phone)[-4:]
+        response = self.url_open(
+            "/tracking", data={"csrf_token": token, "code": dossier.name, "phone_digits": digits}
+        )
+        self.assertEqual(response.status_code, 200)
+        due = html.fromstring(response.content).xpath("//dd[contains(@class, 'o_psa_date_due')]")
+        self.assertTrue(due, "the due date is shown")
+        text = due[0].text_content()
+        local = pytz.utc.localize(dossier.date_due).astimezone(HANOI)
+        self.assertIn(f"{local:%H:%M}", text)
+        self.assertTrue(
+            f"{local:%d/%m/%Y}" in text or f"{local:%m/%d/%Y}" in text,
+            f"{text!r} is not the Center's day {local:%d/%m/%Y}",
+        )

@@ -20,7 +20,7 @@ Content-Transfer-Encoding: 8bit
 """
 
 
-@tagged("post_install", "-at_install")
+@tagged("psa_clock", "post_install", "-at_install")
 class TestPsaTicket(PsaContactCentreCommon):
     @classmethod
     def setUpClass(cls):
