@@ -110,7 +110,7 @@ clock_matrix() {
     hanoi_today="$(TZ=Asia/Ho_Chi_Minh date +%F)"
     local -a moments=(
         "00:30|$hanoi_today 00:30" "07:59|$hanoi_today 07:59" "16:59|$hanoi_today 16:59"
-        "23:30|$hanoi_today 23:30" "Tết eve|2026-02-16 23:30" "policy end|2025-12-31 23:59"
+        "23:30|$hanoi_today 23:30" "Tet eve|2026-02-16 23:30" "policy end|2025-12-31 23:59"
     )
     matrix_rows=()
     for moment in "${moments[@]}"; do

@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from .common import PostalCommon
 
 
-@tagged("psa_clock", "post_install", "-at_install")
+@tagged("post_install", "-at_install")
 class TestPostalDelivery(PostalCommon):
     def test_number_from_sequence_and_order_ref(self):
         deliveries = self._new_delivery() | self._new_delivery()
