@@ -109,23 +109,29 @@ class TestPostalDelivery(PostalCommon):
         self.assertIn(delivery.name, " ".join(delivery.dossier_id.message_ids.mapped("body")))
 
     def test_postal_leg_due_dates(self):
-        delivery = self._new_delivery(ward_id=self.ward.id, sender_ward_id=self.ward.id)
-        self.assertEqual(delivery.route, "same_ward")
-        delivery.action_request()
-        with freeze_time(datetime(2026, 3, 6, 2, 0)):  # Friday
+        # The whole body on a frozen clock: the last checks read the real one and failed
+        # whenever it was before March 2026 (the clock matrix's Tết 2026 run).
+        with freeze_time(datetime(2026, 3, 6, 2, 0)) as clock:  # Friday
+            delivery = self._new_delivery(ward_id=self.ward.id, sender_ward_id=self.ward.id)
+            self.assertEqual(delivery.route, "same_ward")
+            delivery.action_request()
             delivery.action_pick_up()
-        self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-09")  # J+1: Monday
-        delivery.route = "hanoi"
-        self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-10")
-        delivery.with_appointment = True
-        self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-12")
-        self.env.ref("postal_delivery.leg_hanoi").days_with_appointment = 5
-        delivery.invalidate_recordset()
-        delivery.with_appointment = False
-        delivery.with_appointment = True
-        self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-13")
-        self.assertTrue(delivery.is_overdue)  # the clock is after March 2026
-        self.assertIn(delivery, self.env["postal.delivery"].search([("is_overdue", "=", True)]))
+            self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-09")  # J+1: Monday
+            delivery.route = "hanoi"
+            self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-10")
+            delivery.with_appointment = True
+            self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-12")
+            self.env.ref("postal_delivery.leg_hanoi").days_with_appointment = 5
+            delivery.invalidate_recordset()
+            delivery.with_appointment = False
+            delivery.with_appointment = True
+            self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-13")
+            self.assertFalse(delivery.is_overdue)
+            clock.move_to(datetime(2026, 3, 16, 2, 0))
+            delivery.with_appointment = False
+            delivery.with_appointment = True  # a write recomputes the stored flag
+            self.assertTrue(delivery.is_overdue)
+            self.assertIn(delivery, self.env["postal.delivery"].search([("is_overdue", "=", True)]))
 
     def test_only_draft_deliveries_can_be_deleted(self):
         delivery = self._new_delivery()
