@@ -105,52 +105,54 @@ class TestPsaQualitySignal(PsaDossierCommon):
         self.assertEqual(self._signals("proxy").count, 3)
 
     def test_out_of_hours_on_the_agents_calendar(self):
-        calendar = self.env["resource.calendar"].create(
-            {"name": "Giờ mở cửa", "tz": "Asia/Ho_Chi_Minh"}
-        )
-        self.agent_a.resource_calendar_id = calendar
-        self.rules["out_of_hours"].threshold = 3
-        dossiers = self._dossiers(
-            self.env["res.partner"].create(
-                [{"name": f"N {i}", "psa_cccd": f"0010870{i:05d}"} for i in range(1, 5)]
+        # Last week's Sunday and Monday of a frozen Wednesday, not of the day it runs.
+        with freeze_time("2026-12-09 03:00:00"):
+            calendar = self.env["resource.calendar"].create(
+                {"name": "Giờ mở cửa", "tz": "Asia/Ho_Chi_Minh"}
             )
-        )
-        today = fields.Date.today()
-        sunday = today - timedelta(days=today.weekday() + 1)
-        monday = sunday - timedelta(days=6)
-        sunday_10h = datetime.combine(sunday, time(3, 0))  # 10:00 in Hanoi
-        monday_10h = datetime.combine(monday, time(3, 0))
-        monday_22h = datetime.combine(monday, time(15, 0))
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE psa_dossier SET create_date = v.d"
-            " FROM (VALUES (%s, %s), (%s, %s), (%s, %s), (%s, %s)) v(id, d)"
-            " WHERE psa_dossier.id = v.id",
-            [
-                dossiers[0].id,
-                sunday_10h,
-                dossiers[1].id,
-                monday_22h,
-                dossiers[2].id,
-                sunday_10h,
-                dossiers[3].id,
-                monday_10h,
-            ],
-        )
-        self.env.invalidate_all()
-        self.Signal._cron_compute_signals()
-        self.assertEqual(self._signals("out_of_hours").dossier_ids, dossiers[:3])
-        # A public holiday closes the agent all day: Monday 10:00 becomes out of hours too.
-        self.env["resource.calendar.leaves"].create(
-            {
-                "name": "Nghỉ lễ",
-                "calendar_id": calendar.id,
-                "date_from": datetime.combine(monday, time(0, 0)) - timedelta(hours=7),
-                "date_to": datetime.combine(monday, time(23, 59)) - timedelta(hours=7),
-            }
-        )
-        self.Signal._cron_compute_signals()
-        self.assertEqual(self._signals("out_of_hours").dossier_ids, dossiers)
+            self.agent_a.resource_calendar_id = calendar
+            self.rules["out_of_hours"].threshold = 3
+            dossiers = self._dossiers(
+                self.env["res.partner"].create(
+                    [{"name": f"N {i}", "psa_cccd": f"0010870{i:05d}"} for i in range(1, 5)]
+                )
+            )
+            today = fields.Date.today()
+            sunday = today - timedelta(days=today.weekday() + 1)
+            monday = sunday - timedelta(days=6)
+            sunday_10h = datetime.combine(sunday, time(3, 0))  # 10:00 in Hanoi
+            monday_10h = datetime.combine(monday, time(3, 0))
+            monday_22h = datetime.combine(monday, time(15, 0))
+            self.env.flush_all()
+            self.env.cr.execute(
+                "UPDATE psa_dossier SET create_date = v.d"
+                " FROM (VALUES (%s, %s), (%s, %s), (%s, %s), (%s, %s)) v(id, d)"
+                " WHERE psa_dossier.id = v.id",
+                [
+                    dossiers[0].id,
+                    sunday_10h,
+                    dossiers[1].id,
+                    monday_22h,
+                    dossiers[2].id,
+                    sunday_10h,
+                    dossiers[3].id,
+                    monday_10h,
+                ],
+            )
+            self.env.invalidate_all()
+            self.Signal._cron_compute_signals()
+            self.assertEqual(self._signals("out_of_hours").dossier_ids, dossiers[:3])
+            # A public holiday closes the agent all day: Monday 10:00 becomes out of hours too.
+            self.env["resource.calendar.leaves"].create(
+                {
+                    "name": "Nghỉ lễ",
+                    "calendar_id": calendar.id,
+                    "date_from": datetime.combine(monday, time(0, 0)) - timedelta(hours=7),
+                    "date_to": datetime.combine(monday, time(23, 59)) - timedelta(hours=7),
+                }
+            )
+            self.Signal._cron_compute_signals()
+            self.assertEqual(self._signals("out_of_hours").dossier_ids, dossiers)
 
     def test_fee_complaints_and_zero_evaluations(self):
         dossier = self._fill(self._dossiers(self.citizens[:1]))
