@@ -27,3 +27,4 @@ from . import test_psa_dossier_views
 from . import test_public_routes_fuzz
 from . import test_psa_public_input_hostile
 from . import test_psa_role_tours
+from . import test_psa_center_day

@@ -131,7 +131,9 @@ class SubsidyClaim(models.Model):
     category_id = fields.Many2one(
         "subsidy.beneficiary.category", string="Category", index=True, ondelete="restrict"
     )
-    date = fields.Date(required=True, index=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True, index=True, default=lambda self: self.env["psa.dossier"]._center_today()
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -252,7 +254,7 @@ class SubsidyClaim(models.Model):
             raise ValidationError(
                 self.env._("%(policy)s has a cap per person: give the citizen.", policy=policy.name)
             )
-        date = fields.Date.to_date(vals.get("date") or fields.Date.context_today(self))
+        date = fields.Date.to_date(vals.get("date") or self.env["psa.dossier"]._center_today())
         used = self._used_by_citizen(policy, [vals["citizen_id"]], date.year)
         key = (policy.id, vals["citizen_id"], date.year)
         remaining = policy.yearly_cap_per_person - used.get(vals["citizen_id"], 0.0) - pending[key]
@@ -328,7 +330,7 @@ class SubsidyClaim(models.Model):
     @api.model
     def _local_date(self, dt):
         if not dt:
-            return fields.Date.context_today(self)
+            return self.env["psa.dossier"]._center_today()
         tz = pytz.timezone(self.env["psa.dossier"]._center_tz())
         return pytz.utc.localize(dt).astimezone(tz).date()
 
@@ -447,7 +449,7 @@ class SubsidyClaim(models.Model):
             [tuple(to_offset.ids)],
         )
         done = {row[0] for row in self.env.cr.fetchall()}
-        today = fields.Date.context_today(self)
+        today = self.env["psa.dossier"]._center_today()
         adjustments = self.sudo().create(
             [
                 {

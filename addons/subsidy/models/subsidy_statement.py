@@ -271,7 +271,7 @@ class SubsidyStatement(models.Model):
     @center_language
     def _cron_generate_previous_month(self):
         """Monthly: draft statements of last month for every operator and company."""
-        month = fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
+        month = self.env["psa.dossier"]._center_today().replace(day=1) - relativedelta(months=1)
         for company in self.env["res.company"].search([]):
             self.with_company(company)._generate(month, company=company)
 
@@ -362,8 +362,8 @@ class SubsidyStatement(models.Model):
                     [
                         {
                             "ref": self.env._("Reversal of %(name)s", name=statement.name),
-                            "invoice_date": fields.Date.context_today(self),
-                            "date": fields.Date.context_today(self),
+                            "invoice_date": self.env["psa.dossier"]._center_today(),
+                            "date": self.env["psa.dossier"]._center_today(),
                         }
                     ],
                     cancel=True,
@@ -535,7 +535,7 @@ class SubsidyStatement(models.Model):
                 "journal_id": self.bill_id.journal_id.id,
                 "company_id": self.company_id.id,
                 "currency_id": self.currency_id.id,
-                "invoice_date": fields.Date.context_today(self),
+                "invoice_date": self.env["psa.dossier"]._center_today(),
                 "ref": self.env._("Rejected claims of %(name)s", name=self.name),
                 "reversed_entry_id": self.bill_id.id,
                 "subsidy_statement_id": self.id,
