@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import create_index, format_datetime
 
+from odoo.addons.public_service_agent.models.psa_guard_mixin import as_system
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from .postal_carrier import CarrierError
@@ -510,7 +511,7 @@ class PostalDelivery(models.Model):
 
     def _workflow_write(self, vals):
         """Timestamps and counters set by the workflow itself (never by RPC callers)."""
-        return self.sudo().with_context(psa_state_unchecked=True).write(vals)
+        return as_system(self.sudo()).write(vals)
 
     def _check_next_attempt(self):
         now = fields.Datetime.now()

@@ -24,3 +24,5 @@ from . import test_psa_portal_home
 from . import test_psa_dossier_workflow
 from . import test_psa_home_action
 from . import test_psa_dossier_views
+from . import test_psa_chatter_author
+from . import test_psa_signup
