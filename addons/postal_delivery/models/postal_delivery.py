@@ -540,7 +540,11 @@ class PostalDelivery(models.Model):
     def _on_state_change(self, old_state, new_state):  # pylint: disable=missing-return
         """Timestamps, history and the dossier's side, once for the whole batch."""
         super()._on_state_change(old_state, new_state)
-        moment = self.env.context.get("postal_event_date") or fields.Datetime.now()
+        # The event's time and source come from the carrier or the server (superuser: webhooks,
+        # polls, handover records, data files), never from a client's context: the delivery
+        # date decides which subsidy policy pays, and how much.
+        context = self.env.context if self.env.su else {}
+        moment = context.get("postal_event_date") or fields.Datetime.now()
         vals = {"date_state": moment}
         if new_state == "requested":
             vals["date_requested"] = moment
@@ -558,7 +562,7 @@ class PostalDelivery(models.Model):
                     "state_from": old_state,
                     "state_to": new_state,
                     "date": moment,
-                    "source": self.env.context.get("postal_event_source", "manual"),
+                    "source": context.get("postal_event_source", "manual"),
                     "carrier_status": self.env.context.get("postal_carrier_status"),
                     "note": self.env.context.get("postal_event_note"),
                 }

@@ -89,6 +89,16 @@ class TestPsaChatterAuthor(PsaDossierCommon, HttpCase):
         self.assertEqual(len(own), 1)
         # Posting under one's own name stays possible over call_kw too.
         _result, error = self._call_kw(
-            "message_post", {"body": "Hẹn trả kết quả thứ Sáu", "message_type": "comment"}
+            "message_post",
+            {
+                "body": "Hẹn trả kết quả thứ Sáu",
+                "message_type": "comment",
+                "subtype_xmlid": "mail.mt_comment",
+            },
         )
         self.assertFalse(error)
+        self.assertTrue(
+            self._messages_by(self.staff_a.partner_id).filtered(
+                lambda m: "thứ Sáu" in (m.body or "")
+            )
+        )

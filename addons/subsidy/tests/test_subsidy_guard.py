@@ -3,6 +3,7 @@ import re
 
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -31,6 +32,10 @@ class TestSubsidyGuard(SubsidyCommon, HttpCase):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("vi_VN")
         cls.env["ir.module.module"]._load_module_terms(["subsidy"], ["vi_VN"], overwrite=True)
+        expense = cls.env["account.account"].create(
+            {"code": "642898", "name": "Test subsidy expense", "account_type": "expense"}
+        )
+        (cls.nq39 | cls.nq77).write({"account_id": expense.id})
         with freeze_time("2026-02-02 03:00:00"):
             cls.deliveries = cls._deliver("2026-01-05 03:00:00", postage=32000)
             cls.deliveries |= cls._deliver("2026-01-06 03:00:00", postage=26000)
@@ -152,9 +157,15 @@ class TestSubsidyGuard(SubsidyCommon, HttpCase):
             context=FORGED_CONTEXT,
         )
         self.assertIn("set by the system only", error)
-        # Finance cannot post the portal's answer form either.
+        # The portal's answer form is not finance's (the statement is not in its portal), and
+        # the model's one answer method refuses anyone but the operator's own portal users.
         url = f"{self.statement.access_url}/answer"
-        self.url_open(url, data={"claim_id": self.claim.id, "answer": "confirm"})
+        self.assertEqual(self.url_open(self.statement.access_url).status_code, 404)
+        for user in (self.finance, self.finance_manager):
+            with self.assertRaisesRegex(ValidationError, "accountants answer"):
+                self.claim.with_user(user)._portal_respond("confirm")
+        with self.assertRaises((ValidationError, AccessError)):
+            self.claim.with_user(self.officer)._portal_respond("confirm")
         self.env.invalidate_all()
         self.assertEqual(self.claim.operator_status, "pending")
         self.assertFalse(self.claim.operator_comment)
@@ -206,7 +217,8 @@ class TestSubsidyGuard(SubsidyCommon, HttpCase):
             "subsidy.claim", "create", [{**base, "policy_id": self.nq39.id, "amount": 26000}]
         )
         self.assertFalse(error)
-        # A draft entry cannot be raised afterwards either.
+        # A draft entry cannot be raised afterwards either (finance edits draft claims).
+        self.authenticate(self.finance.login, self.finance.login)
         _res, error = self._rpc(
             "subsidy.claim", "write", [[ok], {"amount": 10**12}], context=FORGED_CONTEXT
         )
