@@ -19,11 +19,13 @@ class MailThread(models.AbstractModel):
             and self._original_module in PSA_MODULES
             and not self.env.user._is_admin()
         ):
-            own = self.env.user.partner_id
+            user = self.env.user
+            own = user.partner_id
+            # Internal users may also send from the Center's own address (mail templates).
+            emails = {own.email} | (set() if user.share else set(user.company_ids.mapped("email")))
+            allowed = {email_normalize(e) for e in emails if e}
             other_author = author_id is not None and author_id != own.id
-            other_email = email_from and email_normalize(email_from) != email_normalize(
-                own.email or ""
-            )
+            other_email = email_from and email_normalize(email_from) not in allowed
             if other_author or other_email:
                 raise AccessError(self.env._("You can post messages only under your own name."))
         return super()._message_compute_author(
