@@ -442,7 +442,8 @@ class SubsidyClaim(models.Model):
                 }
             )
         candidates = self._apply_caps(candidates)
-        claims = self.sudo()._system_create(candidates)
+        # Back to the caller's (sudo) environment: the system one stays inside this method.
+        claims = self.sudo()._system_create(candidates).with_env(self.sudo().env)
         claims._confirm_within_budget()
         return claims
 
@@ -525,7 +526,7 @@ class SubsidyClaim(models.Model):
             ]
         )
         adjustments._system_write({"state": "confirmed"})
-        return adjustments
+        return adjustments.with_env(self.sudo().env)
 
     # ------------------------------------------------------------------ budget
     def _confirm_within_budget(self):
