@@ -264,9 +264,11 @@ class TestSubsidyGuard(SubsidyCommon, HttpCase):
             self.env.invalidate_all()
             self.assertEqual(self.statement.state, "confirmed")
             self.assertFalse(self.statement.bill_id)
-            # The accountant answers every line in the portal: finance bills.
+            # The accountant, told the deadline, answers every line in the portal: finance bills.
             self.authenticate(self.accountant_a.login, self.accountant_a.login)
-            token = CSRF_RE.search(self.url_open(self.statement.access_url).text).group(1)
+            page = self.url_open(self.statement.access_url).text
+            self.assertIn(self.statement.answer_deadline.strftime("%d/%m/%Y"), page)
+            token = CSRF_RE.search(page).group(1)
             for claim in self.statement.claim_ids:
                 self.url_open(
                     f"{self.statement.access_url}/answer",
