@@ -28,3 +28,5 @@ from . import test_public_routes_fuzz
 from . import test_psa_public_input_hostile
 from . import test_psa_role_tours
 from . import test_psa_center_day
+from . import test_psa_chatter_author
+from . import test_psa_signup
