@@ -7,21 +7,11 @@ that the click did what the screen says.
 
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
+from ..models.psa_dossier_evaluation import INDICATORS
 from .common import PsaDossierCommon
 
 # A Tuesday, 10:00 in Hanoi: a working hour of a working day, whatever day the suite runs.
 NOW = "2026-03-03 03:00:00"
-INDICATORS = (
-    "score_publicity",
-    "score_time",
-    "score_contacts",
-    "score_agencies",
-    "score_attitude",
-    "score_result",
-    "score_cost",
-    "score_feedback",
-    "score_online",
-)
 
 
 def ensure_vietnamese(env, modules):
