@@ -37,7 +37,9 @@ class TestPostalTakeover(PostalCommon, PsaHttpCommon):
         self.assertEqual(delivery.recipient_street, "99 Phố Giả")
         self.assertEqual(delivery.ward_id, self.other_ward)
         # Created through the ORM from the dossier alone, it says the same.
-        orm = self.env["postal.delivery"].create({"dossier_id": dossier.id})
+        orm = self.env["postal.delivery"].create(
+            {"dossier_id": dossier.id, "carrier_id": self.carrier.id}
+        )
         self.assertEqual(
             (orm.recipient_name, orm.recipient_phone, orm.recipient_street, orm.ward_id),
             ("Nguyễn Văn Giả", "+84977000111", "99 Phố Giả", self.other_ward),

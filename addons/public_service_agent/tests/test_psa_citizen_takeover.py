@@ -96,7 +96,9 @@ class TestPsaCitizenTakeover(PsaHttpCommon):
         evaluation = (Mail.search([]) - mails_before).filtered(
             lambda m: mine.name in (m.subject or "")
         )
-        self.assertEqual(evaluation.mapped("email_to"), ["gia@example.vn"])
+        self.assertEqual(set(evaluation.mapped("email_to")), {"gia@example.vn"})
+        token = mine.sudo().evaluation_token
+        self.assertTrue(evaluation.filtered(lambda m: token in (m.body_html or "")))
 
     def test_exact_match_links_without_writing(self):
         before = self._snapshot()
