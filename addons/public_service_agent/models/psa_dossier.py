@@ -1064,7 +1064,12 @@ class PsaDossier(models.Model):
                         % {"code": dossier.name, "url": url},
                         "email_from": dossier.company_id.partner_id.email_formatted
                         or self.env.company.partner_id.email_formatted,
-                        "email_to": email,
+                        # To the citizen's partner only when it holds that same address.
+                        **(
+                            {"recipient_ids": [(4, dossier.citizen_id.id)]}
+                            if email == dossier.citizen_id.sudo().email
+                            else {"email_to": email}
+                        ),
                         "auto_delete": True,
                     }
                 )
