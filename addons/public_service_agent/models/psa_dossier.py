@@ -146,8 +146,9 @@ class PsaDossier(models.Model):
         string="Contact Change to Review",
         readonly=True,
         copy=False,
-        help="The phone or e-mail typed at the agent differs from the citizen's record: an "
-        "officer accepts the change or leaves the record as it is.",
+        help="The name, phone or e-mail typed at the agent is not exactly the citizen's "
+        "record: an officer confirms the link and accepts the change or leaves the record as "
+        "it is.",
     )
     street = fields.Char(string="Address")
     ward_id = fields.Many2one(
