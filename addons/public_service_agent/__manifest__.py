@@ -2,7 +2,7 @@
     "name": "Public Service Agents",
     "summary": "Hanoi's online public-service agents: agents, wards, procedures, dossiers, "
     "agent portal and citizen tracking",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Services/Public Administration",
     "website": "https://github.com/hanoi-psa/public-service-agents",
     "author": "Hanoi PSA Team",

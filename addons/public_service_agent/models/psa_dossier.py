@@ -146,8 +146,9 @@ class PsaDossier(models.Model):
         string="Contact Change to Review",
         readonly=True,
         copy=False,
-        help="The phone or e-mail typed at the agent differs from the citizen's record: an "
-        "officer accepts the change or leaves the record as it is.",
+        help="The name, phone or e-mail typed at the agent is not exactly the citizen's "
+        "record: an officer confirms the link and accepts the change or leaves the record as "
+        "it is.",
     )
     street = fields.Char(string="Address")
     ward_id = fields.Many2one(
@@ -515,6 +516,7 @@ class PsaDossier(models.Model):
         first_stage = self._default_stage()
         for vals in vals_list:
             self._check_workflow_fields(vals)
+            self._psa_default_contact(vals)
             if vals.get("document_ids") and not self.env.su:
                 raise UserError(
                     self.env._("Document slots come from the procedure's list, not from the form.")
@@ -536,6 +538,22 @@ class PsaDossier(models.Model):
         dossiers._check_receiving_side()
         dossiers._create_document_slots()
         return dossiers
+
+    @api.model
+    def _psa_default_contact(self, vals):
+        """A dossier filed without contact data (backend, contact centre) takes the chosen
+        citizen's: the officer's choice of citizen is the Center's. The contact data of the
+        dossier is what alerts, evaluation links and deliveries use."""
+        if vals.get("filed_phone") or vals.get("filed_email") or not vals.get("citizen_id"):
+            return
+        citizen = self.env["res.partner"].sudo().browse(vals["citizen_id"])
+        vals.update(
+            filed_name=vals.get("filed_name") or citizen.name or False,
+            filed_phone=citizen.phone or False,
+            filed_email=citizen.email or False,
+        )
+        if not vals.get("street") and not vals.get("ward_id"):
+            vals.update(street=citizen.street or False, ward_id=citizen.ward_id.id or False)
 
     @api.constrains("return_method", "procedure_id")
     def _check_postal_return(self):
@@ -596,7 +614,10 @@ class PsaDossier(models.Model):
         )
         phone = citizen_vals.get("phone") or False
         email = citizen_vals.get("email") or False
-        changed = (phone and phone != citizen.phone) or (email and email != citizen.email)
+        # Linked without review only on an exact match (CCCD, name and phone); otherwise an
+        # officer confirms the link. The record is never written either way.
+        matches = citizen._psa_citizen_matches(citizen_vals.get("name"), phone)
+        changed = not matches or (email and email != citizen.email)
         vals.update(
             {
                 "agent_id": agent.id,
@@ -1026,9 +1047,10 @@ class PsaDossier(models.Model):
         """
         mails = []
         for dossier in self:
-            citizen = dossier.citizen_id.sudo()
+            # The dossier's own contact: never an address typed into the registry by staff.
+            email = dossier.sudo().filed_email
             url = dossier._evaluation_url()
-            if citizen.email:
+            if email:
                 mails.append(
                     {
                         "subject": self.env._(
@@ -1043,7 +1065,12 @@ class PsaDossier(models.Model):
                         % {"code": dossier.name, "url": url},
                         "email_from": dossier.company_id.partner_id.email_formatted
                         or self.env.company.partner_id.email_formatted,
-                        "recipient_ids": [(4, citizen.id)],
+                        # To the citizen's partner only when it holds that same address.
+                        **(
+                            {"recipient_ids": [(4, dossier.citizen_id.id)]}
+                            if email == dossier.citizen_id.sudo().email
+                            else {"email_to": email}
+                        ),
                         "auto_delete": True,
                     }
                 )

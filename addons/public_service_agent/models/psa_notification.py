@@ -97,12 +97,16 @@ class PsaNotification(models.Model):
         requests_ = []
         for dossier in dossiers:
             citizen = dossier.citizen_id
-            channel = citizen._psa_notify_channel()
+            # The citizen's choice of channel, but the dossier's own contact data: never a
+            # phone or address typed into the registry by an agent's staff.
+            phone, email = dossier.filed_phone, dossier.filed_email
+            channel = citizen.psa_notify_channel or ("zalo" if phone else "email")
             requests_.append(
                 {
                     "dossier": dossier,
                     "citizen": citizen,
                     "channel": channel,
+                    "recipient": (email if channel == "email" else phone) or False,
                     "key": f"psa.dossier:{dossier.id}:{event_code}{suffix}:{channel}",
                     "values": {**dossier._psa_notification_values(), **values},
                 }

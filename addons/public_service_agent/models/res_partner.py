@@ -1,5 +1,6 @@
 import re
 import secrets
+import unicodedata
 
 import phonenumbers
 
@@ -239,25 +240,42 @@ class ResPartner(models.Model):
 
     @api.model
     def _psa_find_or_create_citizen(self, vals):
-        """Match a returning citizen by CCCD, never duplicate.
+        """Match a returning citizen by CCCD, never duplicate, never write to it.
 
-        Contact details typed for a known citizen only fill fields still empty on file:
-        a different value never overwrites the record (the dossier keeps what was typed
-        and an officer accepts the change). Returns the citizen, as superuser.
+        A known citizen's record is left as it is, whatever was typed (the dossier keeps what
+        was typed and an officer accepts a change). Returns the citizen, as superuser.
         """
         cccd = self._psa_check_cccd(vals.get("psa_cccd"))
         citizen = (
             self.sudo().with_context(active_test=False).search([("psa_cccd", "=", cccd)], limit=1)
         )
-        details = {
-            k: v for k, v in vals.items() if k in ("phone", "street", "ward_id", "email") and v
-        }
         if citizen:
-            empty = {k: v for k, v in details.items() if not citizen[k]}
-            if empty:
-                citizen.write(empty)
             return citizen
         return self.sudo().create({**vals, "psa_cccd": cccd, "is_company": False})
+
+    @api.model
+    def _psa_normalize_name(self, name):
+        """A name compared as written: Unicode NFC, single spaces, case-insensitive."""
+        return " ".join(unicodedata.normalize("NFC", name or "").split()).casefold()
+
+    def _psa_citizen_matches(self, name, phone):
+        """Whether ``name`` and ``phone`` typed at a counter are exactly this citizen's.
+
+        Same CCCD (the caller found the record by it), same name once normalised
+        (``_psa_normalize_name``) and same phone in E.164: a filing that matches all
+        three may be linked to the record without the Center's review.
+        """
+        self.ensure_one()
+        citizen = self.sudo()
+        if not (name and phone and citizen.name and citizen.phone):
+            return False
+        try:
+            typed = self._psa_normalize_phone(phone)
+            on_file = self._psa_normalize_phone(citizen.phone)
+        except ValidationError:
+            return False
+        same_name = self._psa_normalize_name(name) == self._psa_normalize_name(citizen.name)
+        return same_name and typed == on_file
 
     @api.model_create_multi
     def create(self, vals_list):

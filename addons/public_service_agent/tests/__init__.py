@@ -30,3 +30,4 @@ from . import test_psa_role_tours
 from . import test_psa_center_day
 from . import test_psa_chatter_author
 from . import test_psa_signup
+from . import test_psa_citizen_takeover
