@@ -279,7 +279,8 @@ class PostalDelivery(models.Model):
     # ------------------------------------------------------------------ computes
     @api.depends("tracking_ref", "name", "dossier_id")
     def _compute_label_code(self):
-        base = self.get_base_url() if self else ""
+        # get_base_url() is a per-record method: a batch (bulk printing) asks its first.
+        base = self[:1].get_base_url() if self else ""
         for delivery in self:
             delivery.label_code = delivery.tracking_ref or delivery.name
             code = delivery.dossier_id.name or ""
