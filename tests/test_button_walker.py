@@ -22,13 +22,17 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from lxml import etree
 
 from odoo import api, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.service.model import get_public_method
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools.safe_eval import safe_eval
+from odoo.tools.safe_eval import (
+    datetime as safe_eval_datetime,
+    safe_eval,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -228,7 +232,8 @@ class TestButtonWalker(HttpCase):
             action = self.env["ir.actions.actions"].browse(int(action_ref))
         real = self.env[action.sudo().type].browse(action.id)
         if real.groups_id and not (real.groups_id & user.groups_id):
-            raise AccessError(f"action {real.sudo().name} is shown to a role it refuses")
+            # The button is drawn for this role, the action it loads refuses it: dead button.
+            raise RuntimeError(f"action {real.sudo().name} is shown to a role it refuses")
         return real.with_user(user).sudo(False)._get_action_dict()
 
     def _follow(self, user, role, action, ctx, what, depth=0):
@@ -262,7 +267,17 @@ class TestButtonWalker(HttpCase):
             else:
                 domain = action.get("domain") or []
                 if isinstance(domain, str):
-                    domain = safe_eval(domain, {**full_ctx, "uid": user.id, "context": full_ctx})
+                    domain = safe_eval(
+                        domain,
+                        {
+                            **full_ctx,
+                            "uid": user.id,
+                            "context": full_ctx,
+                            "context_today": lambda: fields.Date.context_today(Model),
+                            "relativedelta": relativedelta,
+                            "datetime": safe_eval_datetime,
+                        },
+                    )
                 Model.search(domain, limit=20).read(["display_name"])
         elif kind == "ir.actions.server":
             result = (
@@ -386,6 +401,8 @@ class TestButtonWalker(HttpCase):
                         model = field.comodel_name
                 self.buttons.add((view.model, model, button.get("name")))
                 for record in self._records(model, user):
+                    if self._eval(button.get("column_invisible"), record, False):
+                        continue
                     if self._eval(button.get("invisible"), record, False):
                         continue
                     if button.get("readonly") and self._eval(button.get("readonly"), record, False):
@@ -426,6 +443,27 @@ class TestButtonWalker(HttpCase):
                     self._follow(user, role, result, ctx, what)
 
                 self.counts["server action runs"] += 1
+                self._guarded(what, role, call, access_is_defect=True)
+
+    def _walk_menus(self):
+        """Every menu of ours each role sees opens: its action loads and does its job."""
+        data = self.env["ir.model.data"].search(
+            [("module", "in", ADDONS), ("model", "=", "ir.ui.menu")]
+        )
+        menus = self.env["ir.ui.menu"].browse(data.mapped("res_id")).exists()
+        menus = menus.filtered("action")
+        self.counts["menus"] = len(menus)
+        for role, user in self.users.items():
+            visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            for menu in menus.filtered(lambda m, visible=visible: m.id in visible):
+                ctx = {"lang": user.lang, "tz": user.tz, "uid": user.id}
+                what = f"menu {menu.complete_name}"
+
+                def call(menu=menu, user=user, role=role, ctx=ctx, what=what):
+                    action = self._action_dict(user, menu.action.id)
+                    self._follow(user, role, action, ctx, what)
+
+                self.counts["menu opens"] += 1
                 self._guarded(what, role, call, access_is_defect=True)
 
     def _walk_reports(self):
@@ -491,6 +529,7 @@ class TestButtonWalker(HttpCase):
                 if restrict:
                     self._walk_view(root, restrict)
         self._walk_server_actions()
+        self._walk_menus()
         self._walk_reports()
         roles = {role for role, pressed in self.pressed.items() if pressed}
         summary = (
@@ -499,7 +538,8 @@ class TestButtonWalker(HttpCase):
             f"{self.counts['wizards opened']} wizards opened, "
             f"{self.counts['wizard buttons confirmed']} wizard buttons confirmed, "
             f"{self.counts['server actions']} server actions "
-            f"({self.counts['server action runs']} runs), {self.counts['reports']} reports "
+            f"({self.counts['server action runs']} runs), {self.counts['menus']} menus "
+            f"({self.counts['menu opens']} opened), {self.counts['reports']} reports "
             f"({self.counts['report downloads']} downloads), roles {sorted(roles)}, "
             f"{time.time() - start:.0f}s"
         )
