@@ -21,6 +21,7 @@ import re
 import time
 from collections import defaultdict
 from datetime import timedelta
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from lxml import etree
@@ -341,6 +342,7 @@ class TestButtonWalker(HttpCase):
             result = method(wizard)
             self.counts["wizard buttons confirmed"] += 1
             self.confirmed.add((role, Wizard._name, button.get("name")))
+            self.pressed[role].add((Wizard._name, button.get("name")))
             self._follow(user, role, result, wizard.env.context, what, depth + 1)
 
     # ------------------------------------------------------------------ pressing
@@ -543,7 +545,15 @@ class TestButtonWalker(HttpCase):
             f"({self.counts['report downloads']} downloads), roles {sorted(roles)}, "
             f"{time.time() - start:.0f}s"
         )
+        pressed = set().union(*self.pressed.values())
+        never = sorted(
+            f"{model}.{name}" for _view, model, name in self.buttons if (model, name) not in pressed
+        )
+        summary += f"; never visible on a demo record: {len(never)} {never}"
         _logger.info(summary)
+        logs = Path(__file__).resolve().parent.parent / ".logs"
+        if logs.is_dir():
+            (logs / "button-walker.txt").write_text(summary + "\n" + "\n".join(self.failures))
         print(summary)  # the counts the closing note quotes
         self.assertGreater(len(self.buttons), 50)
         self.assertGreater(self.counts["reports"], 10)
