@@ -2,13 +2,17 @@
 
     .venv/bin/python tools/contact_centre_demo.py serve    # fake Zalo ZNS / SMS gateway
     .venv/bin/python tools/contact_centre_demo.py call     # a switchboard call through the API
+    .venv/bin/python tools/contact_centre_demo.py email    # a citizen's e-mail to the alias
 
 `serve` points the demo's (inactive) Zalo and SMS providers at a fake gateway on
 127.0.0.1:8098, activates them, and prints every message the Center sends: move a dossier to
 another status as `officer` and the citizen's alert arrives here once. `call` sets the demo's
 API secret if none is set and posts a signed complaint with its call log, as the Viettel
 Customer Service switchboard would (docs/contact-centre-api.md); it prints the ticket number.
-Both log in as the demo administrator (admin/admin) over JSON-RPC.
+`email` hands a citizen's complaint addressed to the contact-centre alias to Odoo's mail
+gateway (``mail.thread.message_process``, as Odoo's odoo-mailgate.py script and the incoming
+mail server do) and prints the ticket number. All log in as the demo administrator
+(admin/admin) over JSON-RPC.
 """
 
 import argparse
@@ -18,6 +22,7 @@ import importlib.util
 import json
 import secrets
 import time
+from email.message import EmailMessage
 from pathlib import Path
 
 import requests
@@ -130,16 +135,37 @@ def call(args, odoo):
     print(response.status_code, response.text)
 
 
+def email(args, odoo):
+    aliases = odoo.run(
+        "mail.alias",
+        "search_read",
+        [("alias_name", "=", "lienhe"), ("alias_model_id.model", "=", "psa.ticket")],
+        fields=["alias_full_name"],
+    )
+    if not aliases or "@" not in (aliases[0]["alias_full_name"] or ""):
+        raise SystemExit("the contact-centre alias has no mail domain: set the company's")
+    address = aliases[0]["alias_full_name"]
+    message = EmailMessage()
+    message["From"] = "Nguyễn Thị Hoa <hoa.nguyen@example.com>"
+    message["To"] = address
+    message["Subject"] = "Đại lý thu thêm phí " + (args.dossier_code or "")
+    message["Message-Id"] = f"<psa-demo-{time.time_ns()}@example.com>"
+    message.set_content("Nhân viên đại lý đề nghị nộp thêm 50.000 đồng để hồ sơ được nhanh.")
+    ticket_id = odoo.run("mail.thread", "message_process", False, message.as_string())
+    ticket = odoo.run("psa.ticket", "read", [ticket_id], fields=["name"])[0]
+    print(f"{address}: ticket {ticket['name']}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["serve", "call"])
+    parser.add_argument("command", choices=["serve", "call", "email"])
     parser.add_argument("--odoo", default="http://127.0.0.1:8069")
     parser.add_argument("--db", default="psa_demo")
     parser.add_argument("--port", type=int, default=8098)
     parser.add_argument("--dossier-code", default="", help="a dossier code the call is about")
     args = parser.parse_args()
     odoo = Odoo(args.odoo, args.db, "admin", "admin")
-    {"serve": serve, "call": call}[args.command](args, odoo)
+    {"serve": serve, "call": call, "email": email}[args.command](args, odoo)
 
 
 if __name__ == "__main__":

@@ -28,9 +28,10 @@
         "views/postal_menus.xml",
         "views/postal_portal_templates.xml",
     ],
-    "demo": ["demo/postal_carrier_demo.xml"],
+    "demo": ["demo/postal_carrier_demo.xml", "demo/postal_delivery_demo.xml"],
     "assets": {
         "web.assets_frontend": ["postal_delivery/static/src/js/postal_signature.js"],
+        "web.assets_tests": ["postal_delivery/static/tests/tours/*.js"],
     },
     "application": True,
     "installable": True,

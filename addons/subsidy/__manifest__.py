@@ -30,6 +30,9 @@
         "demo/res_users_demo.xml",
         "demo/subsidy_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["subsidy/static/tests/tours/*.js"],
+    },
     "application": True,
     "installable": True,
 }

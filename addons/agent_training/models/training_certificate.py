@@ -11,6 +11,7 @@ from odoo.tools import create_index
 from odoo.addons.public_service_agent.models.psa_personal_data_log import (
     mask_holder_name as mask_name,  # noqa: F401 (the public check page's rule, tested here)
 )
+from odoo.addons.public_service_agent.tools import center_language
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -349,6 +350,7 @@ class TrainingCertificate(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    @center_language
     def _cron_daily(self):
         """Expire, warn, and apply the launch gate, in a fixed number of queries.
 

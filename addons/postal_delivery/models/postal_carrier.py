@@ -7,6 +7,8 @@ import requests
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
+from odoo.addons.public_service_agent.tools import center_language
+
 _logger = logging.getLogger(__name__)
 
 TIMEOUT = 10
@@ -305,6 +307,7 @@ class PostalCarrier(models.Model):
         return method
 
     @api.model
+    @center_language
     def _cron_poll_tracking(self):
         """Vietnam Post: read new tracking events after each carrier's cursor."""
         from .postal_webhook_event import WebhookRejected

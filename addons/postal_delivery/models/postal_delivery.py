@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import create_index, format_datetime
 
+from odoo.addons.public_service_agent.tools import center_env, center_language
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from .postal_carrier import CarrierError
@@ -279,7 +280,7 @@ class PostalDelivery(models.Model):
     # ------------------------------------------------------------------ computes
     @api.depends("tracking_ref", "name", "dossier_id")
     def _compute_label_code(self):
-        # get_base_url() is a per-record method: a batch (bulk printing) asks its first.
+        # get_base_url() takes one record; a bulk print computes many at once.
         base = self[:1].get_base_url() if self else ""
         for delivery in self:
             delivery.label_code = delivery.tracking_ref or delivery.name
@@ -660,10 +661,13 @@ class PostalDelivery(models.Model):
             delivery._workflow_write({"job_state": "pending", "job_error": False})
             delivery.with_delay(
                 channel=delivery.carrier_id._job_channel(),
-                description=self.env._("Send %(name)s to the carrier", name=delivery.name),
+                description=center_env(self.env)._(
+                    "Send %(name)s to the carrier", name=delivery.name
+                ),
                 identity_key=f"postal_send_{delivery.id}",
             )._job_send_shipping()
 
+    @center_language
     def _job_send_shipping(self):
         """The job: create the carrier's order, idempotently.
 
@@ -684,6 +688,7 @@ class PostalDelivery(models.Model):
         self._workflow_write(vals)
         return result["tracking_ref"]
 
+    @center_language
     def _job_cancel_shipment(self):
         self.ensure_one()
         try:
@@ -806,6 +811,7 @@ class PostalDelivery(models.Model):
         self._workflow_write({"date_carrier_event": event_date})
 
     @api.model
+    @center_language
     def _cron_refresh_overdue(self):
         late = self.search(
             [
@@ -834,9 +840,16 @@ class PostalDelivery(models.Model):
             ],
             order="id",
         )
-        deliveries = dossiers.filtered(
-            lambda d: d.stage_id.is_done
-        )._postal_create_return_deliveries()
+        dossiers.filtered(lambda d: d.stage_id.is_done)._postal_create_return_deliveries()
+        # Processed before or after postal_delivery was installed: theirs, made now or then.
+        deliveries = self.search(
+            [
+                ("dossier_id", "in", dossiers.ids),
+                ("service_type", "=", "return_result"),
+                ("state", "=", "draft"),
+            ],
+            order="id",
+        )
         returned = dossiers.filtered(lambda d: d.stage_id.is_returned)
         if not deliveries:
             return

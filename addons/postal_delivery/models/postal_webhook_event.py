@@ -13,6 +13,7 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.public_service_agent.models.ir_config_parameter import CENTER_TZ
+from odoo.addons.public_service_agent.tools import center_language
 
 _logger = logging.getLogger(__name__)
 
@@ -420,6 +421,7 @@ class PostalWebhookEvent(models.Model):
         Delivery.browse(list(bodies))._message_log_batch(bodies=bodies)
 
     @api.model
+    @center_language
     def _cron_process_pending(self):
         """Apply stored events by batches, one transaction each, until none is left."""
         deadline = time.monotonic() + PROCESS_BUDGET

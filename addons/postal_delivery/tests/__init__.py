@@ -10,3 +10,4 @@ from . import test_postal_access
 from . import test_postal_notification
 from . import test_postal_contact_centre
 from . import test_postal_slip
+from . import test_postal_tour

@@ -1,5 +1,6 @@
 from . import psa_state_machine_mixin
 from . import ir_config_parameter
+from . import res_lang
 from . import psa_admin_unit
 from . import res_partner
 from . import psa_pilot_phase

@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import create_index, format_datetime, single_email_re
 
+from ..tools import center_language
 from .ir_config_parameter import CENTER_TZ
 from .psa_personal_data_log import mask_digits, mask_name
 from .psa_state_machine_mixin import DRAWING_LINE
@@ -902,6 +903,7 @@ class PsaDossier(models.Model):
         return round(data["days"], 2)
 
     @api.model
+    @center_language
     def _cron_refresh_overdue(self):
         """Deadlines pass without any write: flag what became overdue since the last run."""
         now = fields.Datetime.now()

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
+from ..tools import center_env, center_language
 from .psa_notification_template import EVENTS, NOTIFY_CHANNELS, STATUS_EVENTS
 from .res_partner import is_vn_mobile
 
@@ -233,8 +234,12 @@ class PsaNotification(models.Model):
         for notification in self - emails:
             notification.with_delay(
                 max_retries=MAX_RETRIES,
-                description=f"Citizen notification {notification.event_code} "
-                f"({notification.channel}) #{notification.id}",
+                description=center_env(self.env)._(
+                    "Citizen notification %(event)s (%(channel)s) #%(id)s",
+                    event=notification.event_code,
+                    channel=notification.channel,
+                    id=notification.id,
+                ),
                 identity_key=f"psa.notification:{notification.id}:{notification.write_date}",
             )._send_job()
 
@@ -271,6 +276,7 @@ class PsaNotification(models.Model):
                 }
             )
 
+    @center_language
     def _send_job(self):
         """The queued send of one SMS or ZNS message (a ``queue_job`` job).
 

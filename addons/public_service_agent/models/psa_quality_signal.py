@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools import center_language
 from .ir_config_parameter import CENTER_TZ
 from .psa_quality_rule import SIGNAL_TYPES
 
@@ -196,6 +197,7 @@ class PsaQualitySignal(models.Model):
 
     # ------------------------------------------------------------------ computation
     @api.model
+    @center_language
     def _cron_compute_signals(self):
         """Compute every active rule set-wise and upsert the signals. Returns them."""
         rules = self.env["psa.quality.rule"].sudo().search([])

@@ -3,6 +3,8 @@ import re
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import center_language
+
 CHANNELS = [
     ("hotline_1022", "Hotline 024.1022"),
     ("hotline_19001009", "Hotline 1900 1009"),
@@ -366,6 +368,7 @@ class PsaTicket(models.Model):
             vals["delivery_ref"] = "".join(vals["delivery_ref"].split()).upper()[:40]
 
     @api.model
+    @center_language
     def _cron_refresh_overdue(self):
         """Deadlines pass without any write: flag what became overdue since the last run."""
         late = self.search(

@@ -7,6 +7,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from odoo.addons.public_service_agent.tools import center_language
+
 from .common import format_vnd
 
 # Fields a confirmed statement still accepts: its state, its bill and the operator's e-invoice.
@@ -266,6 +268,7 @@ class SubsidyStatement(models.Model):
         return statements
 
     @api.model
+    @center_language
     def _cron_generate_previous_month(self):
         """Monthly: draft statements of last month for every operator and company."""
         month = fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)

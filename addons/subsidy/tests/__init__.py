@@ -6,3 +6,5 @@ from . import test_subsidy_concurrency
 from . import test_subsidy_access
 from . import test_subsidy_reports
 from . import test_subsidy_portal
+from . import test_subsidy_tour
+from . import test_form_pages
