@@ -67,12 +67,13 @@ class _Empty:
         return False
 
 
-def _pause_job_runner(case):
+def _stop_job_runner():
     """The demo's queued jobs must not run inside the test transaction while we press.
 
-    With --odoo-http, pytest-odoo's server starts queue_job's runner, which posts the
-    demo's pending jobs to /queue_job/runjob on the test server: they would then run on the
-    test cursor in the middle of a press. Stop it for this class and start it again after.
+    tests/conftest.py keeps queue_job's runner off in pytest sessions; should one have
+    started anyway (another conftest, ODOO_QUEUE_JOB_CHANNELS set), stop it: it would post
+    the demo's pending jobs to /queue_job/runjob on the test server, to run on the test
+    cursor in the middle of a press.
     """
     from odoo.addons.queue_job import jobrunner
 
@@ -80,7 +81,6 @@ def _pause_job_runner(case):
         jobrunner.runner_thread.stop()
         jobrunner.runner_thread.join()
         jobrunner.runner_thread = None
-        case.addClassCleanup(jobrunner._start_runner_thread, "threaded server")
 
 
 @tagged("post_install", "-at_install")
@@ -88,7 +88,7 @@ class TestButtonWalker(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        _pause_job_runner(cls)
+        _stop_job_runner()
         lang = cls.env["res.lang"].with_context(active_test=False).search([("code", "=", "vi_VN")])
         if not lang.active:
             cls.env["base.language.install"].create({"lang_ids": lang.ids}).lang_install()
