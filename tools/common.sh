@@ -31,17 +31,21 @@ addons_path() {
 }
 
 # odoo.conf with this clone's absolute paths and the database server chosen by prepare.sh.
+# One file per HTTP port: two `make run` of one clone on different ports (PSA_HTTP_PORT) each
+# keep their own, where one shared file served the second the first one's port.
+# .data/odoo.local.conf links to the last one rendered, for bench/ and the docs.
 render_conf() {
     [ -f "$ROOT/.pg-env" ] && source "$ROOT/.pg-env"
     mkdir -p "$DATA_DIR"
-    CONF="$DATA_DIR/odoo.local.conf"
+    CONF="$DATA_DIR/odoo.local.$HTTP_PORT.conf"
     sed -e "s|^addons_path = .*|addons_path = $(addons_path)|" \
         -e "s|^data_dir = .*|data_dir = $DATA_DIR|" \
         -e "s|^db_host = .*|db_host = $PGHOST|" \
         -e "s|^db_port = .*|db_port = $PGPORT|" \
         -e "s|^db_user = .*|db_user = $PGUSER|" \
         -e "s|^http_port = .*|http_port = $HTTP_PORT|" \
-        "$ROOT/odoo.conf" > "$CONF.tmp" && mv "$CONF.tmp" "$CONF"
+        "$ROOT/odoo.conf" > "$CONF.$$.tmp" && mv "$CONF.$$.tmp" "$CONF"
+    ln -sfn "$(basename "$CONF")" "$DATA_DIR/odoo.local.conf.$$" && mv -T "$DATA_DIR/odoo.local.conf.$$" "$DATA_DIR/odoo.local.conf"
     export PGHOST PGPORT PGUSER
 }
 
@@ -65,4 +69,51 @@ odoo_source_key() {
     local dirs=("$ODOO_SRC/odoo/addons")
     [ -d "$ODOO_SRC/addons" ] && dirs+=("$ODOO_SRC/addons")
     find "${dirs[@]}" -maxdepth 2 -name __manifest__.py -print0 | sort -z | xargs -0 cat | sha1sum | cut -c1-16
+}
+
+# Where this clone's private cluster lives when the postgres user cannot reach the clone (a
+# folder under /root, a private temporary folder): postgres's home, named by the clone's path.
+pg_home_dir() { echo "/var/lib/postgresql/psa-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"; }
+
+# The caller's server if PGHOST/PGPORT answer, else this clone's private cluster in .pg/ (started
+# when down); writes .pg-env for render_conf. Used by prepare.sh.
+ensure_pg() {
+    PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
+    if [ -n "${PGHOST:-}${PGPORT:-}" ] && pg_isready -q -h "${PGHOST:-localhost}" -p "${PGPORT:-5432}" 2>/dev/null; then
+        echo "export PGHOST='${PGHOST:-localhost}' PGPORT='${PGPORT:-5432}' PGUSER='${PGUSER:-odoo}'" > "$ROOT/.pg-env"
+    else
+        if [ "$(id -u)" = 0 ] && [ ! -e "$PGDIR" ]; then
+            # initdb refuses root: the cluster belongs to the postgres OS user, who must reach .pg.
+            # Where a parent folder of the clone is closed to it, the cluster lives in postgres's
+            # home instead (.pg links there): no permission outside the clone is changed.
+            id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
+            mkdir -p "$PGDIR" && chown postgres: "$PGDIR"
+            if ! (cd / && runuser -u postgres -- test -w "$PGDIR"); then
+                rmdir "$PGDIR"
+                home="$(pg_home_dir)"
+                mkdir -p "$home" && chown postgres: "$home" && ln -s "$home" "$PGDIR"
+                say "The postgres user cannot reach $ROOT: the private cluster lives in $home"
+            fi
+        fi
+        PGREAL="$(mkdir -p "$PGDIR" && cd "$PGDIR" && pwd -P)"
+        mkdir -p "$PGREAL/run"
+        if [ ! -f "$PGREAL/data/PG_VERSION" ]; then
+            say "Creating the private PostgreSQL cluster in .pg/"
+            rm -rf "$PGREAL/data"; mkdir -p "$PGREAL/data"
+            initdb_cmd=("$PG_BIN/initdb" -D "$PGREAL/data" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8)
+            if [ "$(id -u)" = 0 ]; then
+                chown -R postgres: "$PGREAL"
+                (cd / && runuser -u postgres -- "${initdb_cmd[@]}") >/dev/null
+            else
+                "${initdb_cmd[@]}" >/dev/null
+            fi
+        fi
+        if ! pg_isready -q -h "$PGREAL/run" -p "$PG_PRIVATE_PORT" 2>/dev/null; then
+            ctl=("$PG_BIN/pg_ctl" -D "$PGREAL/data" -l "$PGREAL/server.log" -w -t 60
+                 -o "-k $PGREAL/run -c listen_addresses= -p $PG_PRIVATE_PORT -c max_connections=200 -c shared_buffers=512MB -c fsync=${PSA_PG_FSYNC:-on}" start)
+            if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "${ctl[@]}") >/dev/null; else "${ctl[@]}" >/dev/null; fi \
+                || die "PostgreSQL did not start; see .pg/server.log"
+        fi
+        echo "export PGHOST='$PGREAL/run' PGPORT='$PG_PRIVATE_PORT' PGUSER='odoo'" > "$ROOT/.pg-env"
+    fi
 }

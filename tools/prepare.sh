@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepare everything both commands need; idempotent, and a no-op in seconds when nothing changed.
-#   tools/prepare.sh [--tests]    --tests also brings Chromium for browser tours, and pdftoppm
-#                                 (poppler-utils) which tools/screenshots.py needs with Chromium
+#   tools/prepare.sh [--tests]    --tests also brings Chromium for browser tours, pdftoppm
+#                                 (poppler-utils) which tools/screenshots.py needs with Chromium,
+#                                 and faketime for the clock matrix of tools/test.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 WANT_TESTS=0; [ "${1:-}" = "--tests" ] && WANT_TESTS=1
 
@@ -18,9 +19,11 @@ apt_install() {
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         say "Installing Debian packages: ${missing[*]}"
-        if [ ! -f /var/lib/apt/periodic/psa-updated ] || ! apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
-            apt-get update -qq >/dev/null && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/psa-updated
-            DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null \
+        # Another prepare (another clone) may hold the dpkg lock: wait for it rather than fail.
+        local apt=(apt-get -o DPkg::Lock::Timeout=300)
+        if [ ! -f /var/lib/apt/periodic/psa-updated ] || ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+            "${apt[@]}" update -qq >/dev/null && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/psa-updated
+            DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null \
                 || die "could not install ${missing[*]} with apt-get"
         fi
     else
@@ -44,6 +47,8 @@ if [ "$WANT_TESTS" = 1 ]; then
     command -v chromium >/dev/null || command -v google-chrome >/dev/null || apt_install chromium
     # tools/screenshots.py needs Chromium too, and pdftoppm for the PDFs' first pages.
     command -v pdftoppm >/dev/null || apt_install poppler-utils
+    # libfaketime: tools/test.sh reruns the psa_clock tests at shifted Hanoi hours.
+    command -v faketime >/dev/null || apt_install faketime
 fi
 # Fonts with Vietnamese glyphs for the PDFs and screenshots; Liberation Serif is metric-compatible with
 # Times New Roman, the typeface of Vietnamese administrative documents (Decree 30/2020).
@@ -67,40 +72,4 @@ if [ ! -x "$PY" ] || [ "$(cat "$VENV/.psa-stamp" 2>/dev/null)" != "$stamp" ]; th
 fi
 
 # 4. PostgreSQL: the caller's server if PGHOST/PGPORT answer, else the private cluster in .pg/
-if [ -n "${PGHOST:-}${PGPORT:-}" ] && pg_isready -q -h "${PGHOST:-localhost}" -p "${PGPORT:-5432}" 2>/dev/null; then
-    echo "export PGHOST='${PGHOST:-localhost}' PGPORT='${PGPORT:-5432}' PGUSER='${PGUSER:-odoo}'" > "$ROOT/.pg-env"
-else
-    if [ "$(id -u)" = 0 ] && [ ! -e "$PGDIR" ]; then
-        # initdb refuses root: the cluster belongs to the postgres OS user, who must reach .pg.
-        # Where a parent folder of the clone is closed to it, the cluster lives in postgres's
-        # home instead (.pg links there): no permission outside the clone is changed.
-        id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
-        mkdir -p "$PGDIR" && chown postgres: "$PGDIR"
-        if ! (cd / && runuser -u postgres -- test -w "$PGDIR"); then
-            rmdir "$PGDIR"
-            home="/var/lib/postgresql/psa-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
-            mkdir -p "$home" && chown postgres: "$home" && ln -s "$home" "$PGDIR"
-            say "The postgres user cannot reach $ROOT: the private cluster lives in $home"
-        fi
-    fi
-    PGREAL="$(mkdir -p "$PGDIR" && cd "$PGDIR" && pwd -P)"
-    mkdir -p "$PGREAL/run"
-    if [ ! -f "$PGREAL/data/PG_VERSION" ]; then
-        say "Creating the private PostgreSQL cluster in .pg/"
-        rm -rf "$PGREAL/data"; mkdir -p "$PGREAL/data"
-        initdb_cmd=("$PG_BIN/initdb" -D "$PGREAL/data" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8)
-        if [ "$(id -u)" = 0 ]; then
-            chown -R postgres: "$PGREAL"
-            (cd / && runuser -u postgres -- "${initdb_cmd[@]}") >/dev/null
-        else
-            "${initdb_cmd[@]}" >/dev/null
-        fi
-    fi
-    if ! pg_isready -q -h "$PGREAL/run" -p "$PG_PRIVATE_PORT" 2>/dev/null; then
-        ctl=("$PG_BIN/pg_ctl" -D "$PGREAL/data" -l "$PGREAL/server.log" -w -t 60
-             -o "-k $PGREAL/run -c listen_addresses= -p $PG_PRIVATE_PORT -c max_connections=200 -c shared_buffers=512MB -c fsync=${PSA_PG_FSYNC:-on}" start)
-        if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "${ctl[@]}") >/dev/null; else "${ctl[@]}" >/dev/null; fi \
-            || die "PostgreSQL did not start; see .pg/server.log"
-    fi
-    echo "export PGHOST='$PGREAL/run' PGPORT='$PG_PRIVATE_PORT' PGUSER='odoo'" > "$ROOT/.pg-env"
-fi
+ensure_pg

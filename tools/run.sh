@@ -15,4 +15,6 @@ if ! db_exists "$DEMO_DB"; then
     fi
 fi
 say "Serving Odoo on http://127.0.0.1:$HTTP_PORT (logins in README.md); Ctrl-C stops it"
+# `make stop` finds this server by its pid file (exec keeps the pid).
+echo $$ > "$DATA_DIR/run.$HTTP_PORT.pid"
 exec "$PY" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" "$@"

@@ -99,6 +99,52 @@ if [ "$o_run" = 0 ]; then failed=$((failed + 1)); note "odoo-bin ran no test"; f
 grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$LOG" | grep -v 'odoo_tests' | head -20 >&2
 note "Odoo tests: $((o_run - o_failed - o_errors - o_skipped)) passed, $o_failed failed, $o_errors errors, $o_skipped skipped"
 
+# 4b. The clock matrix: the psa_clock-tagged tests (post_install, so no reinstall) again on the
+# same database, under libfaketime at Hanoi hours where the Center's day and UTC's differ, the
+# eve of Tết 2026 and the last minute of the 2025 subsidy policy. Only this Odoo process's clock
+# is shifted: PostgreSQL's now() (create_date, write_date, cr.now()) stays real.
+# FAKETIME_DONT_FAKE_MONOTONIC=1 keeps the tests with two cursors (lock timeouts) from hanging.
+# PSA_CLOCK_MATRIX=0 skips it (e.g. with a narrow PSA_TEST_TAGS).
+clock_matrix() {
+    local hanoi_today label when utc_at rc run_log c_failed c_errors c_run c_passed
+    hanoi_today="$(TZ=Asia/Ho_Chi_Minh date +%F)"
+    local -a moments=(
+        "00:30|$hanoi_today 00:30" "07:59|$hanoi_today 07:59" "16:59|$hanoi_today 16:59"
+        "23:30|$hanoi_today 23:30" "Tet eve|2026-02-16 23:30" "policy end|2025-12-31 23:59"
+    )
+    matrix_rows=()
+    for moment in "${moments[@]}"; do
+        label="${moment%%|*}"; when="${moment#*|}"
+        utc_at="$(TZ=UTC date -d "TZ=\"Asia/Ho_Chi_Minh\" $when" '+%Y-%m-%d %H:%M:%S')"
+        run_log="$ROOT/.logs/clock-$(printf '%s' "$label" | tr -c 'A-Za-z0-9' '_').log"
+        say "Clock matrix: psa_clock tests at $when in Hanoi ($utc_at UTC)"
+        FAKETIME_DONT_FAKE_MONOTONIC=1 TZ=UTC faketime "$utc_at" \
+            "$PY" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$TEST_DB" --test-tags psa_clock --stop-after-init \
+            --http-interface=127.0.0.1 --http-port="$TEST_HTTP_PORT" --log-level=test > "$run_log" 2>&1
+        rc=$?
+        cat "$run_log" >> "$LOG"
+        read -r c_failed c_errors c_run < <(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$run_log" \
+            | tail -1 | sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests/\1 \2 \3/')
+        c_failed=${c_failed:-0}; c_errors=${c_errors:-0}; c_run=${c_run:-0}
+        c_passed=$((c_run - c_failed - c_errors)); c_failed=$((c_failed + c_errors))
+        # A run that ran nothing, or stopped without saying why, proved nothing.
+        if [ "$c_run" = 0 ] || { [ "$rc" != 0 ] && [ "$c_failed" = 0 ]; }; then c_failed=$((c_failed + 1)); fi
+        passed=$((passed + c_passed)); failed=$((failed + c_failed))
+        matrix_rows+=("$(printf '%-12s %-17s %7s %7s' "$label" "$when" "$c_passed" "$c_failed")")
+        grep -oE '(FAIL|ERROR): .*' "$run_log" | sed "s/^/  [$label] /" | head -10 | tee -a "$LOG" >&2
+    done
+    note "Clock matrix (psa_clock tests under libfaketime, Hanoi time):"
+    note "$(printf '%-12s %-17s %7s %7s' "run" "Hanoi time" "passed" "failed")"
+    for row in "${matrix_rows[@]}"; do note "$row"; done
+}
+if [ "${PSA_CLOCK_MATRIX:-1}" = 1 ] && [ "$o_run" -gt 0 ]; then
+    if command -v faketime >/dev/null; then
+        clock_matrix
+    else
+        failed=$((failed + 1)); note "clock matrix skipped: faketime is missing (tools/prepare.sh --tests installs it)"
+    fi
+fi
+
 # 5. Cross-module scenarios with pytest-odoo on the same database (installs nothing).
 say "pytest tests/ on $TEST_DB"
 JUNIT="$ROOT/.logs/pytest.xml"; rm -f "$JUNIT"

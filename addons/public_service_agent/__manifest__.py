@@ -18,6 +18,7 @@
         "data/resource_calendar_data.xml",
         "data/psa_dossier_stage_data.xml",
         "data/ir_cron_data.xml",
+        "data/auth_signup_data.xml",
         "views/psa_admin_unit_views.xml",
         "views/psa_agent_views.xml",
         "views/psa_pilot_phase_views.xml",

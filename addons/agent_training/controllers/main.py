@@ -34,7 +34,7 @@ class CertificateVerification(http.Controller):
         limiter = request.env["psa.tracking.attempt"].sudo()
         if not limiter._psa_hit(f"verify:{client}", limit, timedelta(minutes=1)):
             return self._training_verify_refusal(429)
-        if not TOKEN_RE.match(token or ""):
+        if not TOKEN_RE.fullmatch(token or ""):
             return self._training_verify_refusal(404)
         # The unguessable token is the access right to this page; nothing else is read.
         certificate = (

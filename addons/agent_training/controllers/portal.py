@@ -104,6 +104,9 @@ class TrainingPortal(CustomerPortal):
     def portal_my_certificate(
         self, certificate_id, access_token=None, report_type=None, download=False, **kwargs
     ):
+        # consteq() refuses non-ASCII text (a 500): such a token is simply wrong.
+        if access_token and not access_token.isascii():
+            return request.redirect("/my")
         try:
             certificate_sudo = self._document_check_access(
                 "training.certificate", certificate_id, access_token=access_token

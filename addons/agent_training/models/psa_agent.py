@@ -322,7 +322,7 @@ class PsaAgent(models.Model):
         Course = self.env["training.course"]
         courses = Course._mandatory_courses()
         minimum = Course._min_certified_staff()
-        issued = fields.Date.context_today(self) - relativedelta(months=months_ago)
+        issued = self.env["psa.dossier"]._center_today() - relativedelta(months=months_ago)
         agents = self.search([("state", "=", "active")], order="code")
         Certificate = self.env["training.certificate"]
         valid = Certificate.search(

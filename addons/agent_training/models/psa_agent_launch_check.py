@@ -43,7 +43,7 @@ class PsaAgentLaunchCheck(models.Model):
 
     @api.constrains("date_checked")
     def _check_date_not_in_future(self):
-        today = fields.Date.context_today(self)
+        today = self.env["psa.dossier"]._center_today()
         for check in self:
             if check.date_checked and check.date_checked > today:
                 raise ValidationError(
@@ -80,7 +80,9 @@ class PsaAgentLaunchCheck(models.Model):
             ):
                 raise ValidationError(self.env._("Only a Center officer can tick the checklist."))
             vals["checked_by_id"] = self.env.uid
-            vals["date_checked"] = vals.get("date_checked") or fields.Date.context_today(self)
+            vals["date_checked"] = (
+                vals.get("date_checked") or self.env["psa.dossier"]._center_today()
+            )
         else:
             vals["checked_by_id"] = False
             vals["date_checked"] = False

@@ -185,7 +185,7 @@ class TrainingCertificate(models.Model):
 
     @api.model
     def _today(self):
-        return fields.Date.context_today(self.with_context(tz=self.env["psa.dossier"]._center_tz()))
+        return self.env["psa.dossier"]._center_today()
 
     def _public_state(self):
         """The state the public check page shows: expired from its expiry day on, even

@@ -9,3 +9,4 @@ from . import test_training_readiness
 from . import test_training_tour
 from . import test_training_integrity
 from . import test_training_demo
+from . import test_training_public_input_hostile

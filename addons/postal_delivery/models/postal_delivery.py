@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import create_index, format_datetime
 
+from odoo.addons.public_service_agent.models.psa_guard_mixin import as_system
 from odoo.addons.public_service_agent.tools import center_env, center_language
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -512,7 +513,7 @@ class PostalDelivery(models.Model):
 
     def _workflow_write(self, vals):
         """Timestamps and counters set by the workflow itself (never by RPC callers)."""
-        return self.sudo().with_context(psa_state_unchecked=True).write(vals)
+        return as_system(self.sudo()).write(vals)
 
     def _check_next_attempt(self):
         now = fields.Datetime.now()
@@ -541,7 +542,11 @@ class PostalDelivery(models.Model):
     def _on_state_change(self, old_state, new_state):  # pylint: disable=missing-return
         """Timestamps, history and the dossier's side, once for the whole batch."""
         super()._on_state_change(old_state, new_state)
-        moment = self.env.context.get("postal_event_date") or fields.Datetime.now()
+        # The event's time and source come from the carrier or the server (superuser: webhooks,
+        # polls, handover records, data files), never from a client's context: the delivery
+        # date decides which subsidy policy pays, and how much.
+        context = self.env.context if self.env.su else {}
+        moment = context.get("postal_event_date") or fields.Datetime.now()
         vals = {"date_state": moment}
         if new_state == "requested":
             vals["date_requested"] = moment
@@ -559,7 +564,7 @@ class PostalDelivery(models.Model):
                     "state_from": old_state,
                     "state_to": new_state,
                     "date": moment,
-                    "source": self.env.context.get("postal_event_source", "manual"),
+                    "source": context.get("postal_event_source", "manual"),
                     "carrier_status": self.env.context.get("postal_carrier_status"),
                     "note": self.env.context.get("postal_event_note"),
                 }

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.public_service_agent.models.psa_guard_mixin import as_system
+
 # Where the deliveries of a handover go when it is signed.
 KIND_TARGET = {
     "agent_to_post": "picked_up",
@@ -143,7 +145,7 @@ class PostalHandover(models.Model):
         if new_state != "signed":
             return
         now = fields.Datetime.now()
-        self.sudo().with_context(psa_state_unchecked=True).write({"date_signed": now})
+        as_system(self.sudo()).write({"date_signed": now})
         for handover in self:
             handover._move_deliveries(now)
 

@@ -1,6 +1,5 @@
 import hashlib
 import hmac
-import json
 import logging
 import time
 from datetime import datetime
@@ -13,6 +12,7 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.public_service_agent.models.ir_config_parameter import CENTER_TZ
+from odoo.addons.public_service_agent.public_input import ascii_int, parse_json, storable
 from odoo.addons.public_service_agent.tools import center_language
 
 _logger = logging.getLogger(__name__)
@@ -22,6 +22,11 @@ SIGNATURE_TOLERANCE = 300
 VIETTEL_DATE_FORMAT = "%d/%m/%Y %H:%M:%S"
 # The carriers' APIs write Vietnam time (domain.md §5), whatever the Center's calendar says.
 CARRIER_TZ = pytz.timezone(CENTER_TZ)
+# Status dates outside these years are a sender's error (year 1 overflowed the UTC conversion).
+DATE_YEARS = (2000, 2100)
+# Longest order number and event id kept: both are indexed (a btree row has a size limit).
+MAX_REF = 64
+MAX_EVENT_ID = 128
 # Stored events applied per transaction by the processing cron.
 PROCESS_BATCH = 500
 # Seconds one cron run keeps taking batches before it hands over.
@@ -162,22 +167,30 @@ class PostalWebhookEvent(models.Model):
             raise WebhookRejected(404, "unknown carrier")
         signature = headers.get("X-Signature")
         if signature:
-            timestamp = headers.get("X-Timestamp") or ""
-            if not timestamp.isdigit():
+            # ASCII digits only: '²'.isdigit() is True and int('²') raises.
+            stamp = headers.get("X-Timestamp") or ""
+            timestamp = ascii_int(stamp, 12)
+            if timestamp is None:
                 raise WebhookRejected(401, "missing timestamp")
-            if abs(time.time() - int(timestamp)) > SIGNATURE_TOLERANCE:
+            if abs(time.time() - timestamp) > SIGNATURE_TOLERANCE:
                 raise WebhookRejected(401, "stale signature")
-            signed = timestamp.encode() + b"." + raw_body
+            signature = signature.removeprefix("sha256=")
+            # compare_digest refuses non-ASCII text: such a signature is simply wrong.
+            if not signature.isascii():
+                raise WebhookRejected(401, "bad signature")
+            signed = stamp.encode() + b"." + raw_body
             for carrier_id, secret in secrets:
                 expected = hmac.new(secret.encode(), signed, hashlib.sha256)
-                if hmac.compare_digest(expected.hexdigest(), signature.removeprefix("sha256=")):
+                if hmac.compare_digest(expected.hexdigest(), signature):
                     return Carrier.browse(carrier_id)
             raise WebhookRejected(401, "bad signature")
         # Viettel Post puts the shared token in the body (domain.md §5).
-        try:
-            token = str(json.loads(raw_body).get("TOKEN") or "")
-        except (ValueError, AttributeError, UnicodeDecodeError):
-            raise WebhookRejected(400, "malformed body") from None
+        body = self._load(raw_body)
+        if not isinstance(body, dict):
+            raise WebhookRejected(400, "malformed body")
+        token = body.get("TOKEN")
+        if not isinstance(token, str) or not token.isascii():
+            raise WebhookRejected(401, "bad token")
         for carrier_id, secret in secrets:
             if token and hmac.compare_digest(token.encode(), secret.encode()):
                 return Carrier.browse(carrier_id)
@@ -185,11 +198,35 @@ class PostalWebhookEvent(models.Model):
 
     # ------------------------------------------------------------------ parsing
     @api.model
-    def _parse(self, carrier_type, raw_body):
+    def _load(self, raw_body):
         try:
-            body = json.loads(raw_body)
-        except (ValueError, UnicodeDecodeError):
+            return parse_json(raw_body)
+        except ValueError:
             raise WebhookRejected(400, "malformed body") from None
+
+    @api.model
+    def _text(self, value, label, size, required=False):
+        """A string or number of the carrier as storable text of at most ``size``."""
+        if value is None or value == "":
+            value = ""
+        elif isinstance(value, int | str) and not isinstance(value, bool):
+            value = str(value).strip()
+        else:
+            raise WebhookRejected(400, f"{label} invalid")
+        if (required and not value) or len(value) > size or not storable(value):
+            raise WebhookRejected(400, f"{label} invalid")
+        return value
+
+    @api.model
+    def _status(self, value, label):
+        status = ascii_int(value.strip() if isinstance(value, str) else value, 6)
+        if status is None:
+            raise WebhookRejected(400, f"{label} invalid")
+        return str(status)
+
+    @api.model
+    def _parse(self, carrier_type, raw_body):
+        body = self._load(raw_body)
         if not isinstance(body, dict):
             raise WebhookRejected(400, "malformed body")
         parser = getattr(self, f"_parse_{carrier_type}", None)
@@ -202,25 +239,20 @@ class PostalWebhookEvent(models.Model):
         data = body.get("DATA")
         if not isinstance(data, dict):
             raise WebhookRejected(400, "DATA missing")
-        number = data.get("ORDER_NUMBER")
-        status = data.get("ORDER_STATUS")
-        if not isinstance(number, str | int) or not str(number).strip():
-            raise WebhookRejected(400, "ORDER_NUMBER missing")
-        if (
-            isinstance(status, bool)
-            or not isinstance(status, int | str)
-            or not str(status).isdigit()
-        ):
-            raise WebhookRejected(400, "ORDER_STATUS invalid")
+        number = self._text(data.get("ORDER_NUMBER"), "ORDER_NUMBER", MAX_REF, True)
+        status = self._status(data.get("ORDER_STATUS"), "ORDER_STATUS")
+        date = data.get("ORDER_STATUSDATE")
         return [
             {
-                "order_number": str(number).strip(),
-                "order_reference": str(data.get("ORDER_REFERENCE") or "").strip(),
-                "status": str(int(status)),
-                "status_name": str(data.get("STATUS_NAME") or "")[:200],
-                "date": self._parse_local_date(data.get("ORDER_STATUSDATE")),
-                "note": str(data.get("NOTE") or "")[:200],
-                "key": f"{str(number).strip()}:{int(status)}:{data.get('ORDER_STATUSDATE')}",
+                "order_number": number,
+                "order_reference": self._text(
+                    data.get("ORDER_REFERENCE"), "ORDER_REFERENCE", MAX_REF
+                ),
+                "status": status,
+                "status_name": self._text(data.get("STATUS_NAME"), "STATUS_NAME", 1000)[:200],
+                "date": self._parse_local_date(date),
+                "note": self._text(data.get("NOTE"), "NOTE", 5000)[:200],
+                "key": f"{number}:{status}:{date}",
             }
         ]
 
@@ -231,20 +263,21 @@ class PostalWebhookEvent(models.Model):
             raise WebhookRejected(400, "data missing")
         parsed = []
         for item in items:
-            if not isinstance(item, dict) or not item.get("itemCode"):
+            if not isinstance(item, dict):
                 raise WebhookRejected(400, "itemCode missing")
-            status = str(item.get("statusCode", ""))
-            if not status.isdigit():
-                raise WebhookRejected(400, "statusCode invalid")
+            number = self._text(item.get("itemCode"), "itemCode", MAX_REF, True)
+            status = self._status(item.get("statusCode"), "statusCode")
             parsed.append(
                 {
-                    "order_number": str(item["itemCode"]),
-                    "order_reference": str(item.get("orderNumber") or ""),
+                    "order_number": number,
+                    "order_reference": self._text(item.get("orderNumber"), "orderNumber", MAX_REF),
                     "status": status,
-                    "status_name": str(item.get("statusMessage") or "")[:200],
+                    "status_name": self._text(item.get("statusMessage"), "statusMessage", 1000)[
+                        :200
+                    ],
                     "date": self._parse_local_date(item.get("statusDate")),
                     "note": "",
-                    "key": str(item.get("id") or f"{item['itemCode']}:{status}"),
+                    "key": self._text(item.get("id"), "id", MAX_EVENT_ID) or f"{number}:{status}",
                 }
             )
         return parsed
@@ -254,13 +287,18 @@ class PostalWebhookEvent(models.Model):
         """Carriers write Hanoi time, ``dd/MM/yyyy HH:mm:ss``; we store naive UTC."""
         if not value:
             raise WebhookRejected(400, "status date missing")
+        if not isinstance(value, str) or len(value) > 40:
+            raise WebhookRejected(400, "status date invalid")
         try:
-            moment = datetime.strptime(str(value), VIETTEL_DATE_FORMAT)
+            moment = datetime.strptime(value, VIETTEL_DATE_FORMAT)
         except ValueError:
             try:
-                moment = datetime.fromisoformat(str(value))
+                moment = datetime.fromisoformat(value)
             except ValueError:
                 raise WebhookRejected(400, "status date invalid") from None
+        # Checked before the time-zone shift, which overflows at the ends of the calendar.
+        if not DATE_YEARS[0] <= moment.year <= DATE_YEARS[1]:
+            raise WebhookRejected(400, "status date out of range")
         if moment.tzinfo is None:
             moment = CARRIER_TZ.localize(moment)
         return moment.astimezone(pytz.utc).replace(tzinfo=None)
@@ -426,7 +464,8 @@ class PostalWebhookEvent(models.Model):
         """Apply stored events by batches, one transaction each, until none is left."""
         deadline = time.monotonic() + PROCESS_BUDGET
         total = 0
-        testing = modules.module.current_test
+        # One transaction under tests, whoever runs them (Odoo's runner, or pytest over HTTP).
+        testing = modules.module.current_test or self.env.registry.in_test_mode()
         while time.monotonic() < deadline:
             try:
                 count = self._process_pending()

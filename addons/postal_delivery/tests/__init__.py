@@ -11,3 +11,4 @@ from . import test_postal_notification
 from . import test_postal_contact_centre
 from . import test_postal_slip
 from . import test_postal_tour
+from . import test_postal_webhook_hostile

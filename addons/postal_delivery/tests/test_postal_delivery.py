@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -109,23 +109,29 @@ class TestPostalDelivery(PostalCommon):
         self.assertIn(delivery.name, " ".join(delivery.dossier_id.message_ids.mapped("body")))
 
     def test_postal_leg_due_dates(self):
-        delivery = self._new_delivery(ward_id=self.ward.id, sender_ward_id=self.ward.id)
-        self.assertEqual(delivery.route, "same_ward")
-        delivery.action_request()
-        with freeze_time(datetime(2026, 3, 6, 2, 0)):  # Friday
+        # The whole body on a frozen clock: the last checks read the real one and failed
+        # whenever it was before March 2026 (the clock matrix's Tết 2026 run).
+        with freeze_time(datetime(2026, 3, 6, 2, 0)) as clock:  # Friday
+            delivery = self._new_delivery(ward_id=self.ward.id, sender_ward_id=self.ward.id)
+            self.assertEqual(delivery.route, "same_ward")
+            delivery.action_request()
             delivery.action_pick_up()
-        self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-09")  # J+1: Monday
-        delivery.route = "hanoi"
-        self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-10")
-        delivery.with_appointment = True
-        self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-12")
-        self.env.ref("postal_delivery.leg_hanoi").days_with_appointment = 5
-        delivery.invalidate_recordset()
-        delivery.with_appointment = False
-        delivery.with_appointment = True
-        self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-13")
-        self.assertTrue(delivery.is_overdue)  # the clock is after March 2026
-        self.assertIn(delivery, self.env["postal.delivery"].search([("is_overdue", "=", True)]))
+            self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-09")  # J+1: Monday
+            delivery.route = "hanoi"
+            self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-10")
+            delivery.with_appointment = True
+            self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-12")
+            self.env.ref("postal_delivery.leg_hanoi").days_with_appointment = 5
+            delivery.invalidate_recordset()
+            delivery.with_appointment = False
+            delivery.with_appointment = True
+            self.assertEqual(delivery.date_due.date().isoformat(), "2026-03-13")
+            self.assertFalse(delivery.is_overdue)
+            clock.move_to(datetime(2026, 3, 16, 2, 0))
+            delivery.with_appointment = False
+            delivery.with_appointment = True  # a write recomputes the stored flag
+            self.assertTrue(delivery.is_overdue)
+            self.assertIn(delivery, self.env["postal.delivery"].search([("is_overdue", "=", True)]))
 
     def test_only_draft_deliveries_can_be_deleted(self):
         delivery = self._new_delivery()
@@ -134,20 +140,24 @@ class TestPostalDelivery(PostalCommon):
             delivery.with_user(self.admin_user).unlink()
 
     def test_overdue_cron_flags_late_open_deliveries(self):
-        delivery = self._new_delivery(ward_id=self.ward.id, sender_ward_id=self.ward.id)
-        delivery.action_request()
-        with freeze_time(datetime(2026, 3, 6, 2, 0)):
+        # The whole body on a frozen clock: the cron used to run on the real one, which held
+        # only once the frozen pick-up's due date (March 2026) was past.
+        with freeze_time(datetime(2026, 3, 6, 2, 0)) as clock:
+            delivery = self._new_delivery(ward_id=self.ward.id, sender_ward_id=self.ward.id)
+            delivery.action_request()
             delivery.action_pick_up()
             self.assertFalse(delivery.is_overdue)
-        # Stored while on time; the clock moves on without any write.
-        with freeze_time(datetime(2026, 3, 6, 3, 0)):
+            # Stored while on time; the clock moves on without any write.
+            clock.move_to(datetime(2026, 3, 6, 3, 0))
             delivery.invalidate_recordset(["is_overdue"])
             self.env.add_to_compute(delivery._fields["is_overdue"], delivery)
             delivery.flush_recordset()
-        self.assertFalse(delivery.is_overdue)
-        self.assertEqual(self.env["postal.delivery"]._cron_refresh_overdue(), 1)
-        self.assertTrue(delivery.is_overdue)
-        self.assertEqual(self.env["postal.delivery"]._cron_refresh_overdue(), 0)
+            self.assertFalse(delivery.is_overdue)
+            self.assertEqual(self.env["postal.delivery"]._cron_refresh_overdue(), 0)
+            clock.move_to(delivery.date_due + timedelta(minutes=1))
+            self.assertEqual(self.env["postal.delivery"]._cron_refresh_overdue(), 1)
+            self.assertTrue(delivery.is_overdue)
+            self.assertEqual(self.env["postal.delivery"]._cron_refresh_overdue(), 0)
 
     def test_workflow_fields_and_skip_contexts_are_for_the_server_only(self):
         delivery = self._new_delivery()

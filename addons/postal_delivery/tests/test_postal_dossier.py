@@ -109,9 +109,12 @@ class TestPostalDossier(PostalCommon):
         delivery.action_pick_up()
         delivery.action_out_for_delivery()
         moment = datetime(2026, 3, 9, 4, 30)
-        delivery.with_context(postal_event_date=moment).action_deliver()
+        with freeze_time(moment):
+            # An officer's context cannot date the event: only the clock (or a carrier) does.
+            delivery.with_context(postal_event_date="2025-12-01 03:00:00").action_deliver()
         self.assertEqual(dossier.status_code, 10)
         self.assertEqual(dossier.date_returned, moment)
+        self.assertEqual(delivery.date_delivered, moment)
         self.assertEqual(delivery.date_delivered, moment)
 
     def test_handover_signing_is_the_legal_receipt_time(self):

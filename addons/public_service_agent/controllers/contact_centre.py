@@ -9,7 +9,6 @@
 
 import hashlib
 import hmac
-import json
 import logging
 import time
 from datetime import timedelta
@@ -23,6 +22,13 @@ from odoo.http import request
 from odoo.tools import consteq
 
 from ..models.psa_ticket import CATEGORIES
+from ..public_input import (
+    PUBLIC_BODY_LIMIT,
+    BodyRefused,
+    ascii_int,
+    parse_json,
+    read_limited_body,
+)
 from .common import client_hash, mask_citizen_name, public_render, set_public_lang
 from .main import TOKEN_RE
 
@@ -32,7 +38,7 @@ SECRET_PARAM = "public_service_agent.contact_centre_api_secret"
 FORM_LIMIT_PARAM = "public_service_agent.contact_form_rate_limit"
 DEFAULT_FORM_LIMIT = 5  # submissions per client and hour
 MAX_AGE = 300  # seconds a signed request stays valid
-MAX_BODY = 64 * 1024
+MAX_BODY = PUBLIC_BODY_LIMIT
 
 
 class PsaContactCentre(http.Controller):
@@ -65,6 +71,7 @@ class PsaContactCentre(http.Controller):
         methods=["GET", "POST"],
         website=True,
         sitemap=False,
+        max_content_length=MAX_BODY,
     )
     def psa_contact_form(self, **post):
         set_public_lang(post.get("lang"), public_only=True)
@@ -93,31 +100,35 @@ class PsaContactCentre(http.Controller):
             payload, status=status, headers={"Cache-Control": "no-store"}
         )
 
-    def _psa_verify(self):
-        """The raw body if the request is signed with the shared secret, else None."""
+    def _psa_verify(self, raw):
+        """True if the raw body is signed with the shared secret, recently."""
         secret = request.env["ir.config_parameter"].sudo().get_param(SECRET_PARAM) or ""
-        raw = request.httprequest.get_data(cache=True)
         headers = request.httprequest.headers
-        timestamp = headers.get("X-PSA-Timestamp", "")
+        # ASCII digits only: '²'.isdigit() is True and int('²') raises.
+        stamp = headers.get("X-PSA-Timestamp", "")
+        timestamp = ascii_int(stamp, 12)
         signature = headers.get("X-PSA-Signature", "").removeprefix("sha256=")
-        if not secret or not timestamp.isdigit() or len(raw) > MAX_BODY:
-            return None
+        # compare_digest refuses non-ASCII text: such a signature is simply wrong.
+        if not secret or timestamp is None or not signature.isascii():
+            return False
         expected = hmac.new(
-            secret.encode(), timestamp.encode() + b"." + raw, hashlib.sha256
+            secret.encode(), stamp.encode() + b"." + raw, hashlib.sha256
         ).hexdigest()
         if not hmac.compare_digest(expected, signature):
-            return None
-        if abs(time.time() - int(timestamp)) > MAX_AGE:
-            return None
-        return raw
+            return False
+        return abs(time.time() - timestamp) <= MAX_AGE
 
     def _psa_api_call(self, handler):
-        raw = self._psa_verify()
-        if raw is None:
+        # Unauthenticated bytes: never more than the limit is read, nothing of it parsed.
+        try:
+            raw = read_limited_body(request.httprequest, MAX_BODY)
+        except BodyRefused as refused:
+            return self._psa_json({"error": refused.error, "limit": MAX_BODY}, refused.status)
+        if not self._psa_verify(raw):
             return self._psa_json({"error": "invalid_signature"}, status=401)
         try:
-            payload = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+            payload = parse_json(raw)
+        except ValueError:
             return self._psa_json({"error": "invalid_json"}, status=400)
         try:
             with request.env.cr.savepoint():
@@ -135,6 +146,7 @@ class PsaContactCentre(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        max_content_length=MAX_BODY,
     )
     def psa_api_tickets(self, **_kw):
         def handle(payload):
@@ -153,6 +165,7 @@ class PsaContactCentre(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        max_content_length=MAX_BODY,
     )
     def psa_api_calls(self, **_kw):
         def handle(payload):
@@ -173,7 +186,7 @@ class PsaAlertSettings(http.Controller):
     """
 
     def _psa_partner(self, token):
-        if not TOKEN_RE.match(token or ""):
+        if not TOKEN_RE.fullmatch(token or ""):
             raise NotFound()
         partner = (
             request.env["res.partner"]
@@ -192,6 +205,7 @@ class PsaAlertSettings(http.Controller):
         methods=["GET", "POST"],
         website=True,
         sitemap=False,
+        max_content_length=MAX_BODY,
     )
     def psa_alert_settings(self, token, **post):
         set_public_lang(post.get("lang"), public_only=True)

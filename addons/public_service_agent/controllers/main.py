@@ -18,6 +18,7 @@ from odoo.http import request
 from odoo.tools import consteq
 
 from ..models.psa_dossier_evaluation import INDICATORS
+from ..public_input import PUBLIC_BODY_LIMIT, storable
 from .common import (
     center_tz,
     mask_citizen_name,
@@ -26,9 +27,11 @@ from .common import (
     status_timeline,
 )
 
-CODE_RE = re.compile(r"^[0-9A-Za-z.]{1,40}-\d{6}-\d{4,6}$")
-DIGITS_RE = re.compile(r"^\d{4}$")
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+# ASCII digits, whole string (fullmatch): \d takes '٣' and '$' a trailing newline, and
+# consteq() refuses non-ASCII text.
+CODE_RE = re.compile(r"[0-9A-Za-z.]{1,40}-[0-9]{6}-[0-9]{4,6}")
+DIGITS_RE = re.compile(r"[0-9]{4}")
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 COMMENT_MAX = 2000
 
 
@@ -50,7 +53,7 @@ class PsaPublic(http.Controller):
     def _psa_find_tracked_dossier(self, code, digits):
         """The dossier whose code and phone digits match, else None (the same for both)."""
         dossier = request.env["psa.dossier"].sudo()
-        if CODE_RE.match(code):
+        if CODE_RE.fullmatch(code):
             # Codes are upper case (…H26-…); accept them typed in lower case too.
             dossier = dossier.search([("name", "in", list({code, code.upper()}))], limit=1)
         # The phone typed for this dossier or the citizen's record. Compared in constant
@@ -96,6 +99,7 @@ class PsaPublic(http.Controller):
         methods=["GET", "POST"],
         website=True,
         sitemap=False,
+        max_content_length=PUBLIC_BODY_LIMIT,
     )
     def psa_tracking(self, code=None, phone_digits=None, **kw):
         self._psa_set_public_lang(kw.get("lang"))
@@ -116,7 +120,7 @@ class PsaPublic(http.Controller):
         if Attempt._psa_any_blocked(client_keys):
             return self._psa_too_many(values)
         digits = (phone_digits or "").strip()
-        if not code or not DIGITS_RE.match(digits):
+        if not code or not DIGITS_RE.fullmatch(digits):
             values["error"] = request.env._(
                 "Enter the dossier code and the last 4 digits of the citizen's phone number."
             )
@@ -147,7 +151,7 @@ class PsaPublic(http.Controller):
     # ------------------------------------------------------------------ evaluation
     def _psa_dossier_from_token(self, token):
         """The dossier of an evaluation token, compared in constant time; else 404."""
-        if not TOKEN_RE.match(token or ""):
+        if not TOKEN_RE.fullmatch(token or ""):
             raise NotFound()
         dossier = (
             request.env["psa.dossier"].sudo().search([("evaluation_token", "=", token)], limit=1)
@@ -180,6 +184,7 @@ class PsaPublic(http.Controller):
         methods=["GET", "POST"],
         website=True,
         sitemap=False,
+        max_content_length=PUBLIC_BODY_LIMIT,
     )
     def psa_evaluate(self, token, **post):
         self._psa_set_public_lang(post.get("lang"))
@@ -217,7 +222,7 @@ class PsaPublic(http.Controller):
             else:
                 errors[fname] = True
         comment = (post.get("comment") or "").strip()
-        if len(comment) > COMMENT_MAX:
+        if len(comment) > COMMENT_MAX or not storable(comment):
             errors["comment"] = True
         if errors:
             values = self._psa_evaluation_values(

@@ -1,4 +1,6 @@
 from . import psa_state_machine_mixin
+from . import psa_guard_mixin
+from . import mail_thread
 from . import ir_config_parameter
 from . import res_lang
 from . import psa_admin_unit

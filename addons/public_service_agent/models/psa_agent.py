@@ -177,7 +177,7 @@ class PsaAgent(models.Model):
     def write(self, vals):
         if vals.get("state") == "active":
             vals = dict(vals, state_reason=vals.get("state_reason", False))
-            vals.setdefault("date_opened", fields.Date.context_today(self))
+            vals.setdefault("date_opened", self.env["psa.dossier"]._center_today())
         return super().write(vals)
 
     def _state_check(self, old_state, new_state, vals):

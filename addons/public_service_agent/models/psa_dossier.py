@@ -302,6 +302,15 @@ class PsaDossier(models.Model):
         """The Center's time zone name: its calendar's, Hanoi's when unset."""
         return self.sudo()._center_calendar().tz or CENTER_TZ
 
+    @api.model
+    def _center_today(self, timestamp=None):
+        """The Center's date (now, or of a UTC ``timestamp``), whoever asks.
+
+        Crons, the demo install and admin run in UTC, seven hours behind Hanoi: their own
+        ``context_today`` is yesterday between 00:00 and 07:00 at the Center.
+        """
+        return fields.Date.context_today(self.with_context(tz=self._center_tz()), timestamp)
+
     # ------------------------------------------------------------------ printed forms
     @api.model
     def _psa_format_vnd(self, amount):
@@ -511,7 +520,7 @@ class PsaDossier(models.Model):
     def create(self, vals_list):
         vals_list = [dict(vals) for vals in vals_list]
         Procedure = self.env["psa.procedure"]
-        today = fields.Date.context_today(self)
+        today = self._center_today()  # the code carries the Center's day, not the user's
         by_agency = {}
         first_stage = self._default_stage()
         for vals in vals_list:

@@ -2,7 +2,7 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import api, models
 
 
 class PsaDossier(models.Model):
@@ -30,7 +30,8 @@ class PsaDossier(models.Model):
         filer = dossier.staff_user_id or officer
         calendar = self._center_calendar()
         tz = pytz.timezone(self.env["psa.dossier"]._center_tz())
-        today = fields.Date.context_today(self)
+        # The Center's day: the install runs as a UTC user, a day behind Hanoi before 07:00.
+        today = self._center_today()
 
         def working_day(start, offset):
             day, step = start, (1 if offset >= 0 else -1)

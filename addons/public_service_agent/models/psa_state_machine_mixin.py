@@ -5,6 +5,8 @@ from collections import deque
 from odoo import api, models
 from odoo.exceptions import ValidationError
 
+from .psa_guard_mixin import is_system
+
 DRAWING_LINE = re.compile(r"^\s*([a-z_]+)\s*->(.*)$")
 
 
@@ -47,8 +49,9 @@ class PsaStateMachineMixin(models.AbstractModel):
 
     def write(self, vals):
         field = self._state_field
-        # The server's own corrections may skip the table; a context sent over RPC never does.
-        if field not in vals or (self.env.su and self.env.context.get("psa_state_unchecked")):
+        # The server's own corrections may skip the table (as_system, see psa.guard.mixin); a
+        # context sent over RPC never does, whatever flag it carries.
+        if field not in vals or (self.env.su and is_system(self.env)):
             return super().write(vals)
         new_state = vals[field]
         by_old_state = {}

@@ -3,6 +3,7 @@ import re
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
+from ..public_input import ascii_int, storable
 from ..tools import center_language
 
 CHANNELS = [
@@ -33,6 +34,10 @@ COMPLAINT_CATEGORIES = frozenset(
 )
 SLA_PARAM = "public_service_agent.ticket_sla_days"
 DEFAULT_SLA_DAYS = 5
+# Bounds of a call sent by the platform (docs/contact-centre-api.md): the duration must fit
+# the column, the start a plausible calendar (year 1 broke the time-zone conversions).
+MAX_CALL_SECONDS = 86400
+CALL_YEARS = (2000, 2100)
 # Circular 17/2017/TT-BTTTT Art. 8: postal complaints are settled in 5 working days within
 # the province, 7 between provinces.
 DELIVERY_SLA_DAYS = {False: 5, True: 7}
@@ -460,6 +465,11 @@ class PsaTicket(models.Model):
         value = (value or "").strip()
         if required and not value:
             raise ValidationError(self.env._("%(field)s is required.", field=label))
+        # PostgreSQL stores no NUL character, UTF-8 no lone surrogate: refused, not a 500.
+        if not storable(value):
+            raise ValidationError(
+                self.env._("%(field)s contains characters that cannot be stored.", field=label)
+            )
         if len(value) > size:
             raise ValidationError(
                 self.env._("%(field)s is longer than %(size)s characters.", field=label, size=size)
@@ -470,11 +480,11 @@ class PsaTicket(models.Model):
     def _psa_choice(self, value, field_name, default=None):
         allowed = dict(self._fields[field_name]._description_selection(self.env))
         value = value or default
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             raise ValidationError(
                 self.env._(
                     "%(value)s is not a valid %(field)s. Allowed: %(allowed)s.",
-                    value=value,
+                    value=str(value)[:40],
                     field=self._fields[field_name]._description_string(self.env),
                     allowed=", ".join(allowed),
                 )
@@ -490,9 +500,11 @@ class PsaTicket(models.Model):
         agent_id = post.get("agent_id")
         agent = self.env["psa.agent"]
         if agent_id:
-            if not str(agent_id).isdigit():
+            # ASCII digits that fit an id: '²'.isdigit() is True and int('²') raises.
+            agent_id = ascii_int(agent_id, 9)
+            if not agent_id:
                 raise ValidationError(self.env._("Choose the agent from the list."))
-            agent = agent.sudo().search([("id", "=", int(agent_id)), ("state", "=", "active")])
+            agent = agent.sudo().search([("id", "=", agent_id), ("state", "=", "active")])
             if not agent:
                 raise ValidationError(self.env._("Choose the agent from the list."))
         vals = {
@@ -528,7 +540,8 @@ class PsaTicket(models.Model):
         if not isinstance(payload, dict):
             raise ValidationError(self.env._("The body must be a JSON object."))
         external_id = self._psa_text(payload.get("external_id"), "external_id", 128, True)
-        contact = payload.get("contact") or {}
+        contact = payload.get("contact")
+        contact = {} if contact is None else contact
         if not isinstance(contact, dict):
             raise ValidationError(self.env._("contact must be an object."))
         vals = {
@@ -551,7 +564,7 @@ class PsaTicket(models.Model):
         else:
             ticket = Ticket.create({**vals, "external_id": external_id})
         call = payload.get("call")
-        if call:
+        if call is not None:
             self._psa_api_log_call(
                 dict(call, ticket=ticket.name) if isinstance(call, dict) else call
             )
@@ -572,31 +585,47 @@ class PsaTicket(models.Model):
             return existing, False
         Ticket = self.sudo()
         ticket = Ticket.browse()
-        if payload.get("ticket"):
-            ticket = Ticket.search([("name", "=", str(payload["ticket"]))], limit=1)
-        elif payload.get("ticket_external_id"):
-            ticket = Ticket.search(
-                [("external_id", "=", str(payload["ticket_external_id"]))], limit=1
-            )
+        number = self._psa_text(payload.get("ticket"), "ticket", 128)
+        external_id = self._psa_text(payload.get("ticket_external_id"), "ticket_external_id", 128)
+        if number:
+            ticket = Ticket.search([("name", "=", number)], limit=1)
+        elif external_id:
+            ticket = Ticket.search([("external_id", "=", external_id)], limit=1)
         if not ticket:
             raise ValidationError(self.env._("No ticket matches this call."))
         duration = payload.get("duration", 0)
-        if not isinstance(duration, int) or isinstance(duration, bool) or duration < 0:
-            raise ValidationError(self.env._("call.duration must be a whole number of seconds."))
+        if (
+            not isinstance(duration, int)
+            or isinstance(duration, bool)
+            or not 0 <= duration <= MAX_CALL_SECONDS
+        ):
+            raise ValidationError(
+                self.env._(
+                    "call.duration must be a whole number of seconds, at most %(max)s.",
+                    max=MAX_CALL_SECONDS,
+                )
+            )
         start = payload.get("start")
         try:
+            if start is not None and not isinstance(start, str):
+                raise ValueError(start)
             start = (
-                fields.Datetime.to_datetime(
-                    start.replace("T", " ").removesuffix("Z")[:19]
-                    if isinstance(start, str)
-                    else None
-                )
-                or fields.Datetime.now()
+                fields.Datetime.to_datetime(start.replace("T", " ").removesuffix("Z")[:19])
+                if start
+                else fields.Datetime.now()
             )
         except ValueError as err:
             raise ValidationError(
                 self.env._("call.start must be an ISO date and time (UTC).")
             ) from err
+        if not CALL_YEARS[0] <= start.year <= CALL_YEARS[1]:
+            raise ValidationError(
+                self.env._(
+                    "call.start must be between the years %(first)s and %(last)s.",
+                    first=CALL_YEARS[0],
+                    last=CALL_YEARS[1],
+                )
+            )
         direction = payload.get("direction") or "inbound"
         if direction not in ("inbound", "outbound"):
             raise ValidationError(self.env._("call.direction must be inbound or outbound."))

@@ -210,7 +210,7 @@ class ResPartner(models.Model):
             error = self.env._("%(code)s is not a province code of a citizen ID.", code=value[:3])
         else:
             year = 1900 + 100 * (int(value[3]) // 2) + int(value[4:6])
-            if year > fields.Date.context_today(self).year:
+            if year > self.env["psa.dossier"]._center_today().year:
                 error = self.env._(
                     "This citizen ID gives a birth year in the future (%(year)s).", year=year
                 )

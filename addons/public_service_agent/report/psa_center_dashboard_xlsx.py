@@ -22,7 +22,7 @@ class PsaCenterDashboardXlsx(models.AbstractModel):
 
     def _rows(self, data, groupby):
         date_from = fields.Date.to_date((data or {}).get("date_from")) or (
-            fields.Date.context_today(self).replace(day=1) - relativedelta(months=11)
+            self.env["psa.dossier"]._center_today().replace(day=1) - relativedelta(months=11)
         )
         return self.env["psa.center.dashboard"]._read_group(
             [("date", ">=", date_from)], [groupby, "date:month"], MEASURES

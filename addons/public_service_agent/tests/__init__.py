@@ -24,3 +24,9 @@ from . import test_psa_portal_home
 from . import test_psa_dossier_workflow
 from . import test_psa_home_action
 from . import test_psa_dossier_views
+from . import test_public_routes_fuzz
+from . import test_psa_public_input_hostile
+from . import test_psa_role_tours
+from . import test_psa_center_day
+from . import test_psa_chatter_author
+from . import test_psa_signup

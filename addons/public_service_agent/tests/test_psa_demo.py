@@ -1,5 +1,12 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo import SUPERUSER_ID, fields
 from odoo.tests import TransactionCase, tagged
+from odoo.tests.common import freeze_time
+
+HANOI = pytz.timezone("Asia/Ho_Chi_Minh")
 
 
 @tagged("post_install", "-at_install")
@@ -32,20 +39,40 @@ class TestDemoDossiers(TransactionCase):
                 self.assertIn(f"-{dossier.date_received:%y%m%d}-", dossier.name)
 
     def test_only_the_late_dossier_is_overdue(self):
-        # As the nightly refresh would see them now (the flags were stored at install time).
-        self.env.add_to_compute(self.dossiers._fields["is_overdue"], self.dossiers)
-        self.dossiers.flush_recordset(["is_overdue"])
-        overdue = self.dossiers.filtered("is_overdue")
+        # The demo is dated from the Center's day it was installed on (its new dossier was
+        # filed that morning); the checks run on a clock frozen on that day, not on today's.
+        Dossier = self.env["psa.dossier"]
+        install_day = Dossier._center_today(
+            self.env.ref("public_service_agent.dossier_new").create_date
+        )
         due_today = self.env.ref("public_service_agent.dossier_processing")
-        expected = self.env.ref("public_service_agent.dossier_overdue")
-        if due_today.date_due < fields.Datetime.now():
-            expected |= due_today  # due at today's close: late once the working day is over
-        self.assertEqual(overdue, expected)
+        # Due at the close of the install day, or of the next working day when it was a day off.
         self.assertEqual(
-            fields.Datetime.context_timestamp(due_today.with_context(tz="Asia/Ho_Chi_Minh"),
-                                              due_today.date_due).date(),
-            fields.Date.context_today(due_today.with_context(tz="Asia/Ho_Chi_Minh")),
-        )  # fmt: skip
+            Dossier._center_today(due_today.date_due), self._working_day_from(install_day)
+        )
+        for hour, late in ((10, False), (23, True)):
+            moment = HANOI.localize(
+                datetime.combine(Dossier._center_today(due_today.date_due), time(hour))
+            )
+            with (
+                self.subTest(hour=hour),
+                freeze_time(moment.astimezone(pytz.utc).replace(tzinfo=None)),
+            ):
+                # As the nightly refresh would see them then (the flags were stored at install).
+                self.env.add_to_compute(self.dossiers._fields["is_overdue"], self.dossiers)
+                self.dossiers.flush_recordset(["is_overdue"])
+                expected = self.env.ref("public_service_agent.dossier_overdue")
+                if late:
+                    expected |= due_today  # due at the day's close: late once it is over
+                self.assertEqual(self.dossiers.filtered("is_overdue"), expected)
+
+    def _working_day_from(self, day):
+        calendar = self.env["psa.dossier"]._center_calendar()
+        while True:
+            start = HANOI.localize(datetime.combine(day, time.min))
+            if calendar._work_intervals_batch(start, start + timedelta(days=1))[False]:
+                return day
+            day += timedelta(days=1)
 
     def test_people_and_history(self):
         for dossier in self.dossiers:

@@ -467,21 +467,3 @@ class TestPsaPortalForm(PsaHttpCommon):
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_psa_error", response.text)
-
-
-@tagged("post_install", "-at_install")
-class TestPsaPortalTour(PsaHttpCommon):
-    def test_staff_files_and_officer_returns_the_result(self):
-        self.start_tour("/my/dossiers/new", "psa_portal_new_dossier", login=self.staff_a.login)
-        dossier = self._assert_filed_by_staff_a("001190012345")
-        self.assertFalse(dossier.missing_document_count)
-        self.assertTrue(all(dossier.document_ids.filtered("required").mapped("file")))
-
-        self.start_tour(
-            f"/odoo/action-public_service_agent.psa_dossier_action/{dossier.id}",
-            "psa_officer_return_result",
-            login=self.officer.login,
-        )
-        dossier.invalidate_recordset()
-        self.assertEqual(dossier.status_code, 10)
-        self.assertTrue(dossier.sudo().evaluation_token)

@@ -3,12 +3,13 @@ from datetime import datetime, time, timedelta
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
 
 from .common import PsaDossierCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("psa_clock", "post_install", "-at_install")
 class TestPsaQualitySignal(PsaDossierCommon):
     """Broker signals: each rule on small data, constant query count, officers' review."""
 
@@ -70,23 +71,29 @@ class TestPsaQualitySignal(PsaDossierCommon):
         self.assertEqual(signal.count, 4)
 
     def test_query_count_does_not_depend_on_the_number_of_dossiers(self):
-        def measure(extra_batches):
-            for _i in range(extra_batches):
-                self._dossiers(self.citizens[:3])
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.cr.sql_log_count
-            self.Signal._cron_compute_signals()
-            self.env.flush_all()
-            return self.cr.sql_log_count - before
+        # A frozen clock moved one minute per run: on the real one, a run that straddles a
+        # second boundary rewrites "last seen" (one more UPDATE) and one that does not, not.
+        # Frozen at the database's own moment, as the dossiers' create_date is PostgreSQL's.
+        with freeze_time(self.env.cr.now()) as clock:
 
-        self._dossiers(self.citizens[:3])
-        self.Signal._cron_compute_signals()  # warm-up: creates the signals
-        measure(1)  # warm-up of the update path (registry caches of other addons)
-        small = measure(1)  # 9 dossiers
-        large = measure(10)  # 39 dossiers
-        self.assertEqual(len(self._signals("shared_contact").dossier_ids), 39)
-        self.assertEqual(small, large, "6x the dossiers, the same number of queries")
+            def measure(extra_batches):
+                for _i in range(extra_batches):
+                    self._dossiers(self.citizens[:3])
+                self.env.flush_all()
+                self.env.invalidate_all()
+                clock.tick(timedelta(minutes=1))
+                before = self.cr.sql_log_count
+                self.Signal._cron_compute_signals()
+                self.env.flush_all()
+                return self.cr.sql_log_count - before
+
+            self._dossiers(self.citizens[:3])
+            self.Signal._cron_compute_signals()  # warm-up: creates the signals
+            measure(1)  # warm-up of the update path (registry caches of other addons)
+            small = measure(1)  # 9 dossiers
+            large = measure(10)  # 39 dossiers
+            self.assertEqual(len(self._signals("shared_contact").dossier_ids), 39)
+            self.assertEqual(small, large, "6x the dossiers, the same number of queries")
 
     def test_one_proxy_for_many_citizens(self):
         proxy = self.env["res.partner"].create({"name": "Người nhận ủy quyền"})
@@ -98,52 +105,54 @@ class TestPsaQualitySignal(PsaDossierCommon):
         self.assertEqual(self._signals("proxy").count, 3)
 
     def test_out_of_hours_on_the_agents_calendar(self):
-        calendar = self.env["resource.calendar"].create(
-            {"name": "Giờ mở cửa", "tz": "Asia/Ho_Chi_Minh"}
-        )
-        self.agent_a.resource_calendar_id = calendar
-        self.rules["out_of_hours"].threshold = 3
-        dossiers = self._dossiers(
-            self.env["res.partner"].create(
-                [{"name": f"N {i}", "psa_cccd": f"0010870{i:05d}"} for i in range(1, 5)]
+        # Last week's Sunday and Monday of a frozen Wednesday, not of the day it runs.
+        with freeze_time("2026-12-09 03:00:00"):
+            calendar = self.env["resource.calendar"].create(
+                {"name": "Giờ mở cửa", "tz": "Asia/Ho_Chi_Minh"}
             )
-        )
-        today = fields.Date.today()
-        sunday = today - timedelta(days=today.weekday() + 1)
-        monday = sunday - timedelta(days=6)
-        sunday_10h = datetime.combine(sunday, time(3, 0))  # 10:00 in Hanoi
-        monday_10h = datetime.combine(monday, time(3, 0))
-        monday_22h = datetime.combine(monday, time(15, 0))
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE psa_dossier SET create_date = v.d"
-            " FROM (VALUES (%s, %s), (%s, %s), (%s, %s), (%s, %s)) v(id, d)"
-            " WHERE psa_dossier.id = v.id",
-            [
-                dossiers[0].id,
-                sunday_10h,
-                dossiers[1].id,
-                monday_22h,
-                dossiers[2].id,
-                sunday_10h,
-                dossiers[3].id,
-                monday_10h,
-            ],
-        )
-        self.env.invalidate_all()
-        self.Signal._cron_compute_signals()
-        self.assertEqual(self._signals("out_of_hours").dossier_ids, dossiers[:3])
-        # A public holiday closes the agent all day: Monday 10:00 becomes out of hours too.
-        self.env["resource.calendar.leaves"].create(
-            {
-                "name": "Nghỉ lễ",
-                "calendar_id": calendar.id,
-                "date_from": datetime.combine(monday, time(0, 0)) - timedelta(hours=7),
-                "date_to": datetime.combine(monday, time(23, 59)) - timedelta(hours=7),
-            }
-        )
-        self.Signal._cron_compute_signals()
-        self.assertEqual(self._signals("out_of_hours").dossier_ids, dossiers)
+            self.agent_a.resource_calendar_id = calendar
+            self.rules["out_of_hours"].threshold = 3
+            dossiers = self._dossiers(
+                self.env["res.partner"].create(
+                    [{"name": f"N {i}", "psa_cccd": f"0010870{i:05d}"} for i in range(1, 5)]
+                )
+            )
+            today = fields.Date.today()
+            sunday = today - timedelta(days=today.weekday() + 1)
+            monday = sunday - timedelta(days=6)
+            sunday_10h = datetime.combine(sunday, time(3, 0))  # 10:00 in Hanoi
+            monday_10h = datetime.combine(monday, time(3, 0))
+            monday_22h = datetime.combine(monday, time(15, 0))
+            self.env.flush_all()
+            self.env.cr.execute(
+                "UPDATE psa_dossier SET create_date = v.d"
+                " FROM (VALUES (%s, %s), (%s, %s), (%s, %s), (%s, %s)) v(id, d)"
+                " WHERE psa_dossier.id = v.id",
+                [
+                    dossiers[0].id,
+                    sunday_10h,
+                    dossiers[1].id,
+                    monday_22h,
+                    dossiers[2].id,
+                    sunday_10h,
+                    dossiers[3].id,
+                    monday_10h,
+                ],
+            )
+            self.env.invalidate_all()
+            self.Signal._cron_compute_signals()
+            self.assertEqual(self._signals("out_of_hours").dossier_ids, dossiers[:3])
+            # A public holiday closes the agent all day: Monday 10:00 becomes out of hours too.
+            self.env["resource.calendar.leaves"].create(
+                {
+                    "name": "Nghỉ lễ",
+                    "calendar_id": calendar.id,
+                    "date_from": datetime.combine(monday, time(0, 0)) - timedelta(hours=7),
+                    "date_to": datetime.combine(monday, time(23, 59)) - timedelta(hours=7),
+                }
+            )
+            self.Signal._cron_compute_signals()
+            self.assertEqual(self._signals("out_of_hours").dossier_ids, dossiers)
 
     def test_fee_complaints_and_zero_evaluations(self):
         dossier = self._fill(self._dossiers(self.citizens[:1]))

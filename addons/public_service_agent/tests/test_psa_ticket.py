@@ -20,7 +20,7 @@ Content-Transfer-Encoding: 8bit
 """
 
 
-@tagged("post_install", "-at_install")
+@tagged("psa_clock", "post_install", "-at_install")
 class TestPsaTicket(PsaContactCentreCommon):
     @classmethod
     def setUpClass(cls):
@@ -112,13 +112,19 @@ class TestPsaTicket(PsaContactCentreCommon):
         self.assertEqual(short.date_deadline.date(), datetime(2026, 12, 2).date())
 
     def test_overdue_is_a_stored_flag_refreshed_by_the_cron(self):
-        with freeze_time("2026-11-30 03:00:00"):
+        # The whole body on a frozen clock: read on the real one, the 5-working-day deadline
+        # (7/12/2026) had passed at once from that day on.
+        with freeze_time("2026-11-30 03:00:00") as clock:
             ticket = self.Ticket.create({"subject": "Hỏi"})
-        self.assertFalse(ticket.is_overdue)
-        with freeze_time("2026-12-15 03:00:00"):
+            ticket.flush_recordset()
+            self.assertFalse(ticket.is_overdue)
+            clock.move_to("2026-12-04 09:59:00")  # 16:59 in Hanoi, still within the SLA
+            self.env["psa.ticket"]._cron_refresh_overdue()
+            self.assertFalse(ticket.is_overdue)
+            clock.move_to("2026-12-15 03:00:00")
             self.assertGreaterEqual(self.env["psa.ticket"]._cron_refresh_overdue(), 1)
-        self.assertTrue(ticket.is_overdue)
-        self.assertIn(ticket, self.env["psa.ticket"].search([("is_overdue", "=", True)]))
+            self.assertTrue(ticket.is_overdue)
+            self.assertIn(ticket, self.env["psa.ticket"].search([("is_overdue", "=", True)]))
 
     def test_answer_reaches_the_caller_and_closes_the_ticket(self):
         ticket = self.Ticket.create(

@@ -22,7 +22,9 @@ class SubsidyBudget(models.Model):
     _order = "year desc, policy_id"
 
     name = fields.Char(compute="_compute_name", store=True)
-    year = fields.Integer(required=True, default=lambda self: fields.Date.today().year)
+    year = fields.Integer(
+        required=True, default=lambda self: self.env["psa.dossier"]._center_today().year
+    )
     policy_id = fields.Many2one("subsidy.policy", required=True, ondelete="restrict", index=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True

@@ -67,8 +67,12 @@ class SubsidyClaim(models.Model):
 
     _name = "subsidy.claim"
     _description = "Subsidy Claim"
-    _inherit = ["psa.state.machine.mixin"]
+    _inherit = ["psa.state.machine.mixin", "psa.guard.mixin"]
     _order = "date desc, id desc"
+
+    # The guard (psa.guard.mixin): what only the server writes, and what a confirmed claim keeps.
+    _guard_system_fields = SYSTEM_FIELDS
+    _guard_locked_fields = tuple(sorted(LOCKED_FIELDS))
 
     _state_transitions = {
         "draft": ("confirmed", "over_budget", "rejected"),
@@ -131,7 +135,9 @@ class SubsidyClaim(models.Model):
     category_id = fields.Many2one(
         "subsidy.beneficiary.category", string="Category", index=True, ondelete="restrict"
     )
-    date = fields.Date(required=True, index=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True, index=True, default=lambda self: self.env["psa.dossier"]._center_today()
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -212,17 +218,13 @@ class SubsidyClaim(models.Model):
         Dossier = self.env["psa.dossier"].sudo()
         Policy = self.env["subsidy.policy"].sudo()
         pending = defaultdict(float)  # what this batch already gives, per policy/citizen/year
+        # Users enter claims; settlement, answers and system sources are the server's.
+        self._guard_create_vals(vals_list)
         for vals in vals_list:
-            if not self.env.su:
-                # Users enter claims; settlement, answers and system sources are the server's.
-                if vals.get("source_type") in ("delivery", "adjustment"):
-                    raise ValidationError(
-                        self.env._(
-                            "Claims for deliveries and adjustments are created by the system."
-                        )
-                    )
-                for name in SYSTEM_FIELDS:
-                    vals.pop(name, None)
+            if not self._is_system() and vals.get("source_type") in ("delivery", "adjustment"):
+                raise ValidationError(
+                    self.env._("Claims for deliveries and adjustments are created by the system.")
+                )
             if vals.get("dossier_id") and not vals.get("citizen_id"):
                 vals["citizen_id"] = Dossier.browse(vals["dossier_id"]).citizen_id.id
             if vals.get("dossier_id"):
@@ -235,10 +237,54 @@ class SubsidyClaim(models.Model):
             if vals.get("ward_id") and not vals.get("ward_name"):
                 vals["ward_name"] = self.env["psa.admin.unit"].sudo().browse(vals["ward_id"]).name
             if vals.get("source_type", "manual") in ("manual", "import") and vals.get("policy_id"):
-                vals["amount"] = self._capped_manual_amount(
-                    Policy.browse(vals["policy_id"]), vals, pending
-                )
+                policy = Policy.browse(vals["policy_id"])
+                delivery = self.env["postal.delivery"].sudo().browse(vals.get("delivery_id"))
+                if delivery:
+                    vals["postage"] = delivery.postage
+                vals["amount"] = self._capped_manual_amount(policy, vals, pending)
+                self._check_within_policy(policy, vals["amount"], delivery)
         return super().create(vals_list)
+
+    @api.model
+    def _policy_ceiling(self, policy, delivery):
+        """The most one claim may pay under ``policy``; None when only the yearly cap bounds it.
+
+        A fixed policy pays its amount per delivery (39/2024: 26,000 VND); a share of postage
+        (77/2025: 100 %) is bounded by the delivery's postage. Both add the category's extra.
+        """
+        extra = policy.bonus_amount if policy.bonus_category_id else 0.0
+        if policy.rule == "fixed":
+            return policy.fixed_amount + extra
+        if delivery:
+            return delivery.postage * policy.postage_share / 100.0 + extra
+        if policy.kind == "postage":
+            return 0.0  # a share of postage without the delivery has nothing to be a share of
+        return None
+
+    @api.model
+    def _check_within_policy(self, policy, amount, delivery):
+        ceiling = self._policy_ceiling(policy, delivery)
+        if ceiling is None or policy.currency_id.compare_amounts(amount, ceiling) <= 0:
+            return
+        if policy.rule == "share" and not delivery:
+            raise ValidationError(
+                self.env._(
+                    "%(policy)s pays a share of a delivery's postage: give the delivery.",
+                    policy=policy.name,
+                )
+            )
+        raise ValidationError(
+            self.env._(
+                "%(amount)s VND is more than %(policy)s pays for one claim (%(ceiling)s VND).",
+                amount=format_vnd(amount),
+                policy=policy.name,
+                ceiling=format_vnd(ceiling),
+            )
+        )
+
+    def _check_policy_bound(self):
+        for claim in self.sudo().filtered(lambda c: c.source_type != "adjustment"):
+            claim._check_within_policy(claim.policy_id, claim.amount, claim.delivery_id)
 
     @api.model
     def _capped_manual_amount(self, policy, vals, pending):
@@ -252,7 +298,7 @@ class SubsidyClaim(models.Model):
             raise ValidationError(
                 self.env._("%(policy)s has a cap per person: give the citizen.", policy=policy.name)
             )
-        date = fields.Date.to_date(vals.get("date") or fields.Date.context_today(self))
+        date = fields.Date.to_date(vals.get("date") or self.env["psa.dossier"]._center_today())
         used = self._used_by_citizen(policy, [vals["citizen_id"]], date.year)
         key = (policy.id, vals["citizen_id"], date.year)
         remaining = policy.yearly_cap_per_person - used.get(vals["citizen_id"], 0.0) - pending[key]
@@ -289,28 +335,34 @@ class SubsidyClaim(models.Model):
         return dict(self.env.cr.fetchall())
 
     def write(self, vals):
-        self.check_access("write")  # access first, then the rules below
-        if "statement_id" in vals and not self.env.context.get("subsidy_internal"):
-            # Claims enter a statement only by collection, which checks their state.
-            raise ValidationError(self.env._("Claims join a statement only by collecting them."))
-        locked = LOCKED_FIELDS.intersection(vals)
-        if locked and not self.env.context.get("subsidy_internal"):
-            if self.filtered(lambda c: c.state not in ("draft", "over_budget")):
-                raise ValidationError(
-                    self.env._(
-                        "A confirmed claim cannot be edited; reject it with a reason instead."
-                    )
-                )
+        self.check_access("write")  # access first, then the guard and the rules below
         if "amount" in vals and vals["amount"] is not None:
             for claim in self:
                 if claim.source_type != "adjustment" and vals["amount"] <= 0:
                     raise ValidationError(self.env._("The amount of a claim must be positive."))
-        return super().write(vals)
+        result = super().write(vals)
+        if {"amount", "policy_id", "delivery_id"}.intersection(vals) and not self._is_system():
+            self._check_policy_bound()
+        return result
+
+    def _guard_is_locked(self):
+        return bool(self.filtered(lambda c: c.state not in ("draft", "over_budget")))
+
+    def _guard_system_error(self, names):
+        if "statement_id" in names:
+            # Claims enter a statement only by collection, which checks their state.
+            return ValidationError(self.env._("Claims join a statement only by collecting them."))
+        return super()._guard_system_error(names)
+
+    def _guard_locked_error(self, names):
+        return ValidationError(
+            self.env._("A confirmed claim cannot be edited; reject it with a reason instead.")
+        )
 
     def _state_check(self, old_state, new_state, vals):
         # The budget, the statements and the credit notes follow the claims' moves: users move
         # claims with the buttons (Confirm, Reject) and the statements, never by writing.
-        if not (self.env.su or self.env.context.get("subsidy_internal")):
+        if not (self.env.su or self._is_system()):
             raise ValidationError(
                 self.env._(
                     "A claim changes state only through its buttons (Confirm, Reject) and its "
@@ -328,7 +380,7 @@ class SubsidyClaim(models.Model):
     @api.model
     def _local_date(self, dt):
         if not dt:
-            return fields.Date.context_today(self)
+            return self.env["psa.dossier"]._center_today()
         tz = pytz.timezone(self.env["psa.dossier"]._center_tz())
         return pytz.utc.localize(dt).astimezone(tz).date()
 
@@ -392,7 +444,8 @@ class SubsidyClaim(models.Model):
                 }
             )
         candidates = self._apply_caps(candidates)
-        claims = self.sudo().create(candidates)
+        # Back to the caller's (sudo) environment: the system one stays inside this method.
+        claims = self.sudo()._system_create(candidates).with_env(self.sudo().env)
         claims._confirm_within_budget()
         return claims
 
@@ -436,8 +489,8 @@ class SubsidyClaim(models.Model):
             or (c.state == "in_statement" and c.statement_id.state == "draft")
         )
         if open_claims:
-            open_claims.with_context(subsidy_internal=True).write({"statement_id": False})
-            open_claims.write({"state": "rejected", "reject_reason": reason})
+            open_claims._system_write({"statement_id": False})
+            open_claims._system_write({"state": "rejected", "reject_reason": reason})
         to_offset = claims - open_claims
         if not to_offset:
             return self.browse()
@@ -447,8 +500,8 @@ class SubsidyClaim(models.Model):
             [tuple(to_offset.ids)],
         )
         done = {row[0] for row in self.env.cr.fetchall()}
-        today = fields.Date.context_today(self)
-        adjustments = self.sudo().create(
+        today = self.env["psa.dossier"]._center_today()
+        adjustments = self.sudo()._system_create(
             [
                 {
                     "name": self.env._("Lost: %(ref)s", ref=claim.name),
@@ -474,8 +527,8 @@ class SubsidyClaim(models.Model):
                 if claim.id not in done
             ]
         )
-        adjustments.write({"state": "confirmed"})
-        return adjustments
+        adjustments._system_write({"state": "confirmed"})
+        return adjustments.with_env(self.sudo().env)
 
     # ------------------------------------------------------------------ budget
     def _confirm_within_budget(self):
@@ -520,11 +573,8 @@ class SubsidyClaim(models.Model):
                 else:
                     waiting = True
                     to_wait |= claim
-        internal = {"subsidy_internal": True}
-        to_confirm.with_context(**internal).write({"state": "confirmed"})
-        to_wait.filtered(lambda c: c.state == "draft").with_context(**internal).write(
-            {"state": "over_budget"}
-        )
+        to_confirm._system_write({"state": "confirmed"})
+        to_wait.filtered(lambda c: c.state == "draft")._system_write({"state": "over_budget"})
         if budgets:
             budgets._check_thresholds()
         return to_confirm
@@ -555,11 +605,9 @@ class SubsidyClaim(models.Model):
         in_draft_statement = self.filtered(
             lambda c: c.state == "in_statement" and c.statement_id.state == "draft"
         )
-        self.with_context(subsidy_internal=True).write(
-            {"state": "rejected", "reject_reason": reason}
-        )
+        self._system_write({"state": "rejected", "reject_reason": reason})
         if in_draft_statement:
-            in_draft_statement.with_context(subsidy_internal=True).write({"statement_id": False})
+            in_draft_statement._system_write({"statement_id": False})
         for statement, claims in billed.grouped("statement_id").items():
             statement._refund_claims(claims)
         return True
@@ -570,7 +618,7 @@ class SubsidyClaim(models.Model):
             raise ValidationError(self.env._("Write the answer to the operator's dispute."))
         if self.filtered(lambda c: c.operator_status != "disputed"):
             raise UserError(self.env._("Only disputed lines can be resolved."))
-        self.write({"operator_status": "resolved", "resolution_note": note})
+        self._system_write({"operator_status": "resolved", "resolution_note": note})
         for statement in self.statement_id:
             statement.message_post(
                 body=self.env._(
@@ -589,6 +637,13 @@ class SubsidyClaim(models.Model):
         The caller has proven read access with the operator's own rights (record rules).
         """
         self.check_access("read")
+        # The answer is the operator's word: only its own portal users give it, never finance
+        # or an officer who can read the line too.
+        operator = self.env.user.partner_id.commercial_partner_id
+        if not self.env.user.share or self.sudo().filtered(lambda c: c.operator_id != operator):
+            raise ValidationError(
+                self.env._("Only the operator's own accountants answer the lines of its statement.")
+            )
         if action not in ("confirm", "dispute"):
             raise ValidationError(self.env._("Unknown answer."))
         comment = (comment or "").strip()
@@ -603,7 +658,7 @@ class SubsidyClaim(models.Model):
                 raise ValidationError(
                     self.env._("Lines can be answered only while the statement awaits billing.")
                 )
-        claims.write(
+        claims._system_write(
             {
                 "operator_status": "confirmed" if action == "confirm" else "disputed",
                 "operator_comment": comment or False,

@@ -54,7 +54,11 @@ class SubsidyEligibility(models.Model):
     )
     verifier_id = fields.Many2one("res.users", string="Verified By", readonly=True, copy=False)
     date_verified = fields.Datetime(readonly=True, copy=False)
-    date_start = fields.Date(string="Valid From", required=True, default=fields.Date.context_today)
+    date_start = fields.Date(
+        string="Valid From",
+        required=True,
+        default=lambda self: self.env["psa.dossier"]._center_today(),
+    )
     date_end = fields.Date(string="Valid Until")
     state = fields.Selection(
         [

@@ -1,6 +1,7 @@
 import calendar
 from datetime import date
 
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
@@ -46,8 +47,24 @@ class SubsidyStatement(models.Model):
 
     _name = "subsidy.statement"
     _description = "Subsidy Statement"
-    _inherit = ["psa.state.machine.mixin", "portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "psa.state.machine.mixin",
+        "psa.guard.mixin",
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_from desc, id desc"
+
+    # The guard (psa.guard.mixin): what the server alone sets, and, once confirmed, everything
+    # but WRITABLE_AFTER_CONFIRM is locked (_guard_locked_in).
+    _guard_system_fields = (
+        "claim_ids",
+        "bill_id",
+        "payment_ref",
+        "date_confirmed",
+        "answer_deadline",
+    )
 
     _state_transitions = {
         "draft": ("confirmed", "cancelled"),
@@ -105,6 +122,16 @@ class SubsidyStatement(models.Model):
     )
     payment_state = fields.Selection(related="bill_id.payment_state", string="Payment Status")
     payment_ref = fields.Char(string="Payment", readonly=True, copy=False)
+    date_confirmed = fields.Datetime(string="Confirmed On", readonly=True, copy=False)
+    answer_deadline = fields.Date(
+        string="Operator Answers By",
+        readonly=True,
+        copy=False,
+        help="The operator answers every line by this day (a number of the Center's working days "
+        "after confirmation, setting subsidy.operator_answer_days, 10 by default). The statement "
+        "is billed once every line is answered or this day has passed.",
+    )
+    pending_count = fields.Integer(string="Lines Awaiting the Operator", compute="_compute_totals")
 
     @api.depends("date_from")
     def _compute_date_to(self):
@@ -121,16 +148,19 @@ class SubsidyStatement(models.Model):
         )
         totals = {}
         for statement, status, amount, count in rows:
-            entry = totals.setdefault(statement.id, [0.0, 0, 0])
+            entry = totals.setdefault(statement.id, [0.0, 0, 0, 0])
             entry[0] += amount
             entry[1] += count
             if status == "disputed":
                 entry[2] += count
+            if status == "pending":
+                entry[3] += count
         for statement in self:
-            amount, count, disputed = totals.get(statement.id, (0.0, 0, 0))
+            amount, count, disputed, pending = totals.get(statement.id, (0.0, 0, 0, 0))
             statement.amount_total = amount
             statement.claim_count = count
             statement.disputed_count = disputed
+            statement.pending_count = pending
 
     def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()
@@ -149,6 +179,7 @@ class SubsidyStatement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._guard_create_vals(vals_list)
         for vals in vals_list:
             if vals.get("claim_ids"):
                 raise ValidationError(
@@ -193,16 +224,8 @@ class SubsidyStatement(models.Model):
             )
 
     def write(self, vals):
-        if vals.get("claim_ids") and not self.env.context.get("subsidy_internal"):
-            raise ValidationError(self.env._("Claims join a statement only by collecting them."))
         if "date_from" in vals and vals["date_from"]:
             vals["date_from"] = fields.Date.to_date(vals["date_from"]).replace(day=1)
-        extra = set(vals) - WRITABLE_AFTER_CONFIRM
-        if extra and not self.env.context.get("subsidy_internal"):
-            if self.filtered(lambda s: s.state != "draft"):
-                raise ValidationError(
-                    self.env._("A confirmed statement cannot be edited; reverse it instead.")
-                )
         einvoice = {"einvoice_number", "einvoice_date", "einvoice_amount"}.intersection(vals)
         if einvoice and self.filtered(lambda s: s.state not in ("draft", "confirmed")):
             raise ValidationError(
@@ -212,10 +235,26 @@ class SubsidyStatement(models.Model):
             raise ValidationError(self.env._("Amounts cannot be negative."))
         return super().write(vals)
 
+    def _guard_is_locked(self):
+        return bool(self.filtered(lambda s: s.state != "draft"))
+
+    def _guard_locked_in(self, vals):
+        return set(vals) - WRITABLE_AFTER_CONFIRM
+
+    def _guard_system_error(self, names):
+        if "claim_ids" in names:
+            return ValidationError(self.env._("Claims join a statement only by collecting them."))
+        return super()._guard_system_error(names)
+
+    def _guard_locked_error(self, names):
+        return ValidationError(
+            self.env._("A confirmed statement cannot be edited; reverse it instead.")
+        )
+
     def _state_check(self, old_state, new_state, vals):
         # Confirming, billing and paying have side effects on claims and journal entries:
         # a statement moves only through its buttons and the bill's payment.
-        if not (self.env.su or self.env.context.get("subsidy_internal")):
+        if not (self.env.su or self._is_system()):
             raise ValidationError(
                 self.env._("A statement changes state only through its buttons and its bill.")
             )
@@ -271,7 +310,7 @@ class SubsidyStatement(models.Model):
     @center_language
     def _cron_generate_previous_month(self):
         """Monthly: draft statements of last month for every operator and company."""
-        month = fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
+        month = self.env["psa.dossier"]._center_today().replace(day=1) - relativedelta(months=1)
         for company in self.env["res.company"].search([]):
             self.with_company(company)._generate(month, company=company)
 
@@ -335,14 +374,17 @@ class SubsidyStatement(models.Model):
         for statement in self:
             if not statement.claim_count:
                 raise UserError(self.env._("A statement without claims cannot be confirmed."))
-        self.with_context(subsidy_internal=True).write({"state": "confirmed"})
+        now = fields.Datetime.now()
+        self._system_write(
+            {"state": "confirmed", "date_confirmed": now, "answer_deadline": self._deadline(now)}
+        )
         for statement in self:
             statement._portal_ensure_token()
         return True
 
     def action_cancel(self):
         self._release_claims()
-        self.with_context(subsidy_internal=True).write({"state": "cancelled"})
+        self._system_write({"state": "cancelled"})
         return True
 
     def action_reverse(self):
@@ -362,15 +404,15 @@ class SubsidyStatement(models.Model):
                     [
                         {
                             "ref": self.env._("Reversal of %(name)s", name=statement.name),
-                            "invoice_date": fields.Date.context_today(self),
-                            "date": fields.Date.context_today(self),
+                            "invoice_date": self.env["psa.dossier"]._center_today(),
+                            "date": self.env["psa.dossier"]._center_today(),
                         }
                     ],
                     cancel=True,
                 )
                 reversal.subsidy_statement_id = statement
             statement._release_claims(("in_statement", "billed"))
-        self.with_context(subsidy_internal=True).write({"state": "reversed"})
+        self._system_write({"state": "reversed"})
         return True
 
     def _check_billable(self):
@@ -413,6 +455,49 @@ class SubsidyStatement(models.Model):
                         total=format_vnd(statement.amount_total),
                     )
                 )
+            deadline = statement._answer_deadline()
+            if statement.pending_count and self._center_today() <= deadline:
+                raise UserError(
+                    self.env._(
+                        "%(count)s line(s) of %(statement)s still await the operator's answer: "
+                        "bill it once the operator has answered every line, or after "
+                        "%(deadline)s.",
+                        count=statement.pending_count,
+                        statement=statement.name,
+                        deadline=deadline.strftime("%d/%m/%Y"),
+                    )
+                )
+
+    # ------------------------------------------------------------------ the operator's answer
+    @api.model
+    def _answer_days(self):
+        """Working days the operator has to answer a confirmed statement (setting, 10)."""
+        value = self.env["ir.config_parameter"].sudo().get_param("subsidy.operator_answer_days")
+        try:
+            return max(int(value), 0) if value else 10
+        except ValueError:
+            return 10
+
+    @api.model
+    def _deadline(self, start):
+        """The Center's working day that ends the answer period started at ``start`` (UTC)."""
+        Dossier = self.env["psa.dossier"].sudo()
+        # plan_days counts the day it starts from: confirmation day is day zero.
+        end = Dossier._center_calendar().plan_days(
+            self._answer_days() + 1, start, compute_leaves=True
+        )
+        end = end or start
+        return pytz.utc.localize(end).astimezone(pytz.timezone(Dossier._center_tz())).date()
+
+    def _answer_deadline(self):
+        self.ensure_one()
+        # Statements confirmed before the period existed count it from their creation.
+        return self.answer_deadline or self._deadline(self.date_confirmed or self.create_date)
+
+    @api.model
+    def _center_today(self):
+        tz = self.env["psa.dossier"]._center_tz()
+        return fields.Date.context_today(self.with_context(tz=tz))
 
     def _bill_lines(self, claim_domain):
         """One line per policy and category, with the policy's analytic account."""
@@ -479,9 +564,7 @@ class SubsidyStatement(models.Model):
                 """,
                 [bill.id, self.env.uid, statement.id],
             )
-            statement.with_context(subsidy_internal=True).write(
-                {"bill_id": bill.id, "state": "billed"}
-            )
+            statement._system_write({"bill_id": bill.id, "state": "billed"})
         self._invalidate_claims()
         return True
 
@@ -516,9 +599,7 @@ class SubsidyStatement(models.Model):
                 """,
                 [ref, self.env.uid, statement.id],
             )
-            statement.with_context(subsidy_internal=True).write(
-                {"state": "paid", "payment_ref": ref}
-            )
+            statement._system_write({"state": "paid", "payment_ref": ref})
         self._invalidate_claims()
 
     def _refund_claims(self, claims):
@@ -535,7 +616,7 @@ class SubsidyStatement(models.Model):
                 "journal_id": self.bill_id.journal_id.id,
                 "company_id": self.company_id.id,
                 "currency_id": self.currency_id.id,
-                "invoice_date": fields.Date.context_today(self),
+                "invoice_date": self.env["psa.dossier"]._center_today(),
                 "ref": self.env._("Rejected claims of %(name)s", name=self.name),
                 "reversed_entry_id": self.bill_id.id,
                 "subsidy_statement_id": self.id,
@@ -544,7 +625,7 @@ class SubsidyStatement(models.Model):
             }
         )
         refund.action_post()
-        claims.sudo().with_context(subsidy_internal=True).write({"refund_id": refund.id})
+        claims.sudo()._system_write({"refund_id": refund.id})
         payable = (self.bill_id | refund).line_ids.filtered(
             lambda line: line.account_id.account_type == "liability_payable" and not line.reconciled
         )
@@ -605,3 +686,22 @@ class SubsidyStatement(models.Model):
     def _demo_generate_and_confirm(self, months):
         for month in months:
             self._generate(month).action_confirm()
+
+    @api.model
+    def _demo_operator_confirms(self, months):
+        """The operator's accountants confirm every line of these months, through the portal's
+        own method, so that finance may bill them (the answer period has not passed yet)."""
+        Users = self.env["res.users"].sudo()
+        for statement in self.search([("date_from", "in", months), ("state", "=", "confirmed")]):
+            accountant = Users.search(
+                [
+                    ("share", "=", True),
+                    ("partner_id.commercial_partner_id", "=", statement.operator_id.id),
+                ],
+                limit=1,
+            )
+            lines = statement.claim_ids.filtered(
+                lambda c: c.state == "in_statement" and c.operator_status == "pending"
+            )
+            if accountant and lines:
+                lines.with_user(accountant)._portal_respond("confirm")

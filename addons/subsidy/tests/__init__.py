@@ -8,3 +8,5 @@ from . import test_subsidy_reports
 from . import test_subsidy_portal
 from . import test_subsidy_tour
 from . import test_form_pages
+from . import test_subsidy_center_day
+from . import test_subsidy_guard

@@ -77,5 +77,23 @@ class SubsidyCommon(PostalCommon):
         return delivery
 
     @classmethod
+    def _operator_answers(cls, statement, answer="confirm", comment=None):
+        """The operator's accountant answers every line still waiting, as the portal does.
+
+        A statement is billed only once every line is answered or the answer period has passed
+        (subsidy.operator_answer_days working days after confirmation): a fixture that bills
+        calls this between ``action_confirm()`` and ``action_bill()``.
+        """
+        accountant = {cls.operator_a: cls.accountant_a, cls.operator_b: cls.accountant_b}[
+            statement.operator_id
+        ]
+        lines = statement.claim_ids.filtered(
+            lambda c: c.state == "in_statement" and c.operator_status == "pending"
+        )
+        if lines:
+            lines.with_user(accountant)._portal_respond(answer, comment)
+        return lines
+
+    @classmethod
     def _claims(cls, deliveries):
         return cls.env["subsidy.claim"].search([("delivery_id", "in", deliveries.ids)])

@@ -40,6 +40,7 @@ class TestSubsidyBilling(SubsidyCommon):
         return statement
 
     def _bill(self, statement, amount=100000):
+        self._operator_answers(statement)
         statement.write(
             {
                 "einvoice_number": "C26TAA/00012",

@@ -32,6 +32,8 @@ class TestSubsidyTour(SubsidyCommon, HttpCase):
 
     def test_finance_bills_the_statement_and_registers_its_payment(self):
         self.assertEqual((self.statement.state, self.statement.amount_total), ("confirmed", 73000))
+        # Finance bills once the operator has answered every line.
+        self._operator_answers(self.statement)
         self.start_tour(
             "/odoo", "subsidy_finance_bill_and_pay", login=self.finance.login, timeout=180
         )

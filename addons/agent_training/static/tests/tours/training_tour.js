@@ -89,3 +89,80 @@ registry.category("web_tour.tours").add("training_trainee_exam", {
         },
     ],
 });
+
+// A trainer opens the launch readiness report from the menu: which agent may open, and why not.
+registry.category("web_tour.tours").add("training_trainer_readiness_report", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "The trainer lands on the training sessions: open the apps",
+            trigger: ".o_main_navbar .o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            trigger: '.o_app[data-menu-xmlid="agent_training.training_menu_root"]',
+            run: "click",
+        },
+        {
+            content: "Reporting",
+            trigger: '.o_menu_sections [data-menu-xmlid="agent_training.training_menu_reporting"]',
+            run: "click",
+        },
+        {
+            content: "Launch readiness",
+            trigger: '.dropdown-item[data-menu-xmlid="agent_training.training_readiness_report_menu"]',
+            run: "click",
+        },
+        {
+            content: "The report groups the agents by pilot phase, then by readiness",
+            trigger:
+                '.o_list_view:has(.o_last_breadcrumb_item:contains("Sẵn sàng khai trương")) .o_group_header:contains("Đợt Tour (2)")',
+        },
+        {
+            // Readiness groups follow their phase: "not ready", then "ready".
+            content: "Open the phase's ready agents",
+            trigger:
+                '.o_group_header:contains("Đợt Tour (2)") + .o_group_header + .o_group_header:contains("Sẵn sàng (1)")',
+            run: "click",
+        },
+        {
+            content: "The agent with enough certified staff and its checklist done is ready",
+            trigger:
+                '.o_list_view .o_data_row:contains("Bưu điện Tour Đủ") .o_data_cell[name="readiness"]:contains("Sẵn sàng"):not(:contains("Chưa"))',
+        },
+        {
+            content: "Open the others",
+            trigger:
+                '.o_group_header:contains("Đợt Tour (2)") + .o_group_header:contains("Chưa sẵn sàng (1)")',
+            run: "click",
+        },
+        {
+            content: "The agent short of certified staff is not ready",
+            trigger:
+                '.o_list_view .o_data_row:contains("Bưu điện Tour Thiếu") .o_data_cell[name="readiness"]:contains("Chưa sẵn sàng")',
+        },
+        {
+            content: "Show why",
+            trigger: ".o_list_view .o_optional_columns_dropdown_toggle",
+            run: "click",
+        },
+        {
+            trigger: '.o-dropdown--menu input[name="reason"]',
+            run: "click",
+        },
+        {
+            content: "The reason names the missing certificates",
+            trigger:
+                '.o_list_view .o_data_row:contains("Bưu điện Tour Thiếu") .o_data_cell[name="reason"]:contains("Chưa sẵn sàng, vì")',
+        },
+        {
+            content: "Pivot the report: agents covering each course, per phase",
+            trigger: ".o_control_panel .o_switch_view.o_pivot",
+            run: "click",
+        },
+        {
+            content: "The phase and the course are on the pivot",
+            trigger: '.o_pivot table:has(th:contains("Đợt Tour")):has(th:contains("Khóa Tour"))',
+        },
+    ],
+});

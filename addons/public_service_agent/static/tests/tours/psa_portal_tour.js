@@ -79,34 +79,3 @@ registry.category("web_tour.tours").add("psa_portal_new_dossier", {
         },
     ],
 });
-
-// A Center officer takes the dossier from "newly registered" to "result returned".
-registry.category("web_tour.tours").add("psa_officer_return_result", {
-    steps: () => [
-        {
-            content: "Receive the dossier",
-            trigger: '.o_form_view button[name="action_receive"]',
-            run: "click",
-        },
-        {
-            content: "Start processing",
-            trigger: '.o_form_view button[name="action_start_processing"]',
-            run: "click",
-        },
-        {
-            content: "Mark it processed",
-            trigger: '.o_form_view button[name="action_mark_done"]',
-            run: "click",
-        },
-        {
-            content: "Return the result",
-            trigger: '.o_form_view button[name="action_return_result"]',
-            run: "click",
-        },
-        {
-            content: "The dossier is closed: no more status buttons",
-            trigger:
-                '.o_form_view:not(:has(button[name="action_return_result"])):not(:has(button[name="action_mark_done"])) .o_statusbar_status',
-        },
-    ],
-});
