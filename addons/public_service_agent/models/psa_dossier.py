@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import create_index, single_email_re
+from odoo.tools import create_index, format_datetime, single_email_re
 
 from ..tools import center_language
 from .ir_config_parameter import CENTER_TZ
@@ -233,6 +233,10 @@ class PsaDossier(models.Model):
     apology_date = fields.Datetime(readonly=True, copy=False)
     apology_reason = fields.Text(readonly=True, copy=False, tracking=True)
     apology_previous_due = fields.Datetime(readonly=True, copy=False)
+    apology_allowed = fields.Boolean(
+        compute="_compute_apology_allowed",
+        help="Form 04 can still be issued: once, at least one working day before the due date.",
+    )
 
     evaluation_token = fields.Char(
         readonly=True, copy=False, groups="base.group_system", index="btree_not_null"
@@ -475,6 +479,12 @@ class PsaDossier(models.Model):
                 and end > dossier.date_due
                 and (not dossier.is_closed or bool(dossier.date_done))
             )
+
+    @api.depends("is_closed", "date_due", "date_warning", "apology_issued")
+    def _compute_apology_allowed(self):
+        # Not stored: the clock decides, and the form asks at each read.
+        for dossier in self:
+            dossier.apology_allowed = not dossier._apology_refusal(with_message=False)
 
     @api.depends("is_on_time", "date_done")
     def _compute_on_time_percent(self):
@@ -986,6 +996,33 @@ class PsaDossier(models.Model):
                 subtype_xmlid="mail.mt_comment",
             )
 
+    def _apology_refusal(self, with_message=True):
+        """Why form 04 cannot be issued now, or False when it can (True instead of the
+        message without ``with_message``): the button and the action share this rule."""
+        self.ensure_one()
+        if self.apology_issued:
+            refusal = "issued"
+        elif self.is_closed or not self.date_due:
+            refusal = "closed"
+        elif not self.date_warning or fields.Datetime.now() > self.date_warning:
+            refusal = "late"
+        else:
+            return False
+        if not with_message:
+            return True
+        if refusal == "issued":
+            return self.env._("An apology was already issued for dossier %(code)s.", code=self.name)
+        if refusal == "closed":
+            return self.env._("Only dossiers being processed can be postponed.")
+        return self.env._(
+            "An apology must be issued at least one working day before the due date (%(due)s).",
+            due=self._center_datetime_text(self.date_due),
+        )
+
+    def _center_datetime_text(self, value):
+        """A moment as the Center reads it: Hanoi time, ``17:00 09/12/2026``."""
+        return format_datetime(self.env, value, tz=self._center_tz(), dt_format="HH:mm dd/MM/yyyy")
+
     def action_issue_apology(self, reason, new_due):
         """Form 04: once per dossier, at least one working day before the due date."""
         self.ensure_one()
@@ -994,20 +1031,9 @@ class PsaDossier(models.Model):
         new_due = fields.Datetime.to_datetime(new_due)
         if not (reason or "").strip():
             raise ValidationError(self.env._("An apology needs a reason."))
-        if self.apology_issued:
-            raise ValidationError(
-                self.env._("An apology was already issued for dossier %(code)s.", code=self.name)
-            )
-        if self.is_closed or not self.date_due:
-            raise ValidationError(self.env._("Only dossiers being processed can be postponed."))
-        if fields.Datetime.now() > self.date_warning:
-            raise ValidationError(
-                self.env._(
-                    "An apology must be issued at least one working day before the due date "
-                    "(%(due)s).",
-                    due=fields.Datetime.to_string(self.date_due),
-                )
-            )
+        refusal = self._apology_refusal()
+        if refusal:
+            raise ValidationError(refusal)
         if not new_due or new_due <= self.date_due:
             raise ValidationError(self.env._("The new date must be after the current due date."))
         calendar = self._center_calendar()
@@ -1030,7 +1056,7 @@ class PsaDossier(models.Model):
                 "New date: %(date)s.",
                 code=self.name,
                 reason=reason,
-                date=fields.Datetime.to_string(new_due),
+                date=self._center_datetime_text(new_due),
             ),
             partner_ids=self.citizen_id.ids,
             subtype_xmlid="mail.mt_comment",
