@@ -1,5 +1,7 @@
 from odoo.tests import freeze_time, new_test_user, tagged
 
+from odoo.addons.public_service_agent.tools import center_env
+
 from .common import TrainingCommon
 
 
@@ -67,13 +69,23 @@ class TestTrainingCron(TrainingCommon):
         # A fell to 1 certified staff for the course: suspended, with a tracked reason.
         self.assertEqual(self.agent_a.state, "suspended")
         self.assertIn(self.courses[0].name, self.agent_a.state_reason)
-        self.assertIn("1 of 2", self.agent_a.state_reason)
-        tracking = self.agent_a.message_ids.tracking_value_ids
-        state_tracking = tracking.filtered(
-            lambda t: t.field_id.name == "state" and t.new_value_char == "Suspended"
+        # Written by the cron in the Center's language (Vietnamese where it is installed).
+        self.assertIn(
+            center_env(self.env)._(
+                "Course %(course)s: %(certified)s of %(required)s required staff certified.",
+                course=self.courses[0].name,
+                certified=1,
+                required=2,
+            ),
+            self.agent_a.state_reason,
         )
-        self.assertEqual(state_tracking.old_value_char, "Active")
-        self.assertEqual(state_tracking.new_value_char, "Suspended")
+        tracking = self.agent_a.message_ids.tracking_value_ids
+        labels = dict(self.agent_a._fields["state"]._description_selection(center_env(self.env)))
+        state_tracking = tracking.filtered(
+            lambda t: t.field_id.name == "state" and t.new_value_char == labels["suspended"]
+        )
+        self.assertEqual(state_tracking.old_value_char, labels["active"])
+        self.assertEqual(state_tracking.new_value_char, labels["suspended"])
         reason_tracking = tracking.filtered(
             lambda t: t.field_id.name == "state_reason" and t.new_value_text
         )
